@@ -1,0 +1,65 @@
+/**
+ * The root app: request context (correlation id, db, timing, log line), the dialect routers under
+ * their bases, the OpenAPI document at /doc and the reference page at /docs. Hono calls notFound
+ * only on the root, so the root picks the 404 body by path prefix.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { notFound as notFoundError } from "./core/errors";
+import { adminRouter } from "./dialects/admin/router";
+import { renderProblem } from "./dialects/admin/errors";
+import { renderCorti } from "./dialects/corti/errors";
+import { tokenRouter } from "./dialects/token/router";
+import { docsPage } from "./docs/page";
+import { normaliseError, type ErrorRenderer } from "./http/errors";
+import { requestContext } from "./http/middleware";
+import type { AppEnv } from "./http/types";
+
+/** Which dialect answers for a path: the longest matching base wins. */
+const RENDERERS: [prefix: string, render: ErrorRenderer][] = [
+  ["/functions/v1/public/", renderCorti],
+  ["/api/v1/", renderProblem],
+];
+
+function rendererFor(path: string): ErrorRenderer {
+  for (const [prefix, render] of RENDERERS) if (path.startsWith(prefix)) return render;
+  return renderProblem;
+}
+
+export function buildApp() {
+  const app = new OpenAPIHono<AppEnv>();
+  app.use("*", requestContext());
+
+  app.route("/api/v1", adminRouter());
+  app.route("/", tokenRouter(false));
+  app.route("/functions/v1/public", tokenRouter(true));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.doc31("/doc", (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "Customer users",
+      version: "0.1.0",
+      description:
+        "One customer-user directory, four surfaces: the admin API (/api/v1), and the Worth, Corti and CloudCockpit dialects. Obtain a token at POST /auth/token.",
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+  app.get("/docs", (c) => {
+    c.header("Cache-Control", "public, max-age=300");
+    c.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'");
+    return c.html(docsPage());
+  });
+
+  app.notFound((c: Context<AppEnv>) => {
+    const err = notFoundError("route", "No such route.");
+    c.set("error", err);
+    return rendererFor(c.req.path)(c, err);
+  });
+  app.onError((thrown, c) => {
+    const err = normaliseError(thrown);
+    c.set("error", err);
+    return rendererFor(c.req.path)(c, err);
+  });
+  return app;
+}

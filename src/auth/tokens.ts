@@ -1,0 +1,117 @@
+/**
+ * Access tokens (CONTRACT §2), signed and verified with `jose` on WebCrypto. Self-issued tokens are
+ * HS256 only; tokens of an external issuer (JWKS_URL) are RS256/ES256 only. The algorithm list is
+ * explicit on every verification, so `alg: none` and algorithm confusion are refused by the
+ * library before any claim is read.
+ */
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { unauthenticated } from "../core/errors";
+import type { Principal } from "../core/principal";
+import { ROLES, SCOPES, type Role, type Scope } from "../db/schema";
+import type { AuthConfig } from "./config";
+
+export const CLOCK_LEEWAY_SECONDS = 30;
+
+// Per-isolate caches: key import and JWKS fetches happen once, not per request.
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+const remoteKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+function remoteKeySet(url: string) {
+  let set = remoteKeySets.get(url);
+  if (!set) {
+    set = createRemoteJWKSet(new URL(url), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000, timeoutDuration: 5_000 });
+    remoteKeySets.set(url, set);
+  }
+  return set;
+}
+
+export interface AccessClaims {
+  sub: string;
+  role: Role;
+  tenantId: string | null;
+  customerId?: string | null;
+  resellerId?: string | null;
+  projectId?: string | null;
+  scopes: readonly Scope[];
+}
+
+export async function signAccessToken(claims: AccessClaims, cfg: AuthConfig, nowSeconds = Math.floor(Date.now() / 1000)): Promise<string> {
+  const payload: JWTPayload = { token_use: "access", role: claims.role, scope: claims.scopes.join(" ") };
+  if (claims.tenantId) payload.tenant_id = claims.tenantId;
+  if (claims.customerId) payload.customer_id = claims.customerId;
+  if (claims.resellerId) payload.reseller_id = claims.resellerId;
+  if (claims.projectId) payload.project_id = claims.projectId;
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuer(cfg.issuer)
+    .setAudience(cfg.audience)
+    .setSubject(claims.sub)
+    .setIssuedAt(nowSeconds)
+    .setExpirationTime(nowSeconds + cfg.ttlSeconds)
+    .setJti(crypto.randomUUID())
+    .sign(await hmacKey(cfg.secret));
+}
+
+const optionalString = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);
+
+/**
+ * Verifies a bearer token and returns the principal it proves. Every failure is the same
+ * UNAUTHENTICATED: callers learn nothing about which check failed.
+ */
+export async function verifyAccessToken(token: string, cfg: AuthConfig): Promise<Principal> {
+  let payload: JWTPayload;
+  try {
+    const { alg } = decodeProtectedHeader(token);
+    const common = { clockTolerance: CLOCK_LEEWAY_SECONDS, requiredClaims: ["exp", "iat", "sub", "iss", "aud"] };
+    if (alg === "HS256") {
+      ({ payload } = await jwtVerify(token, await hmacKey(cfg.secret), { ...common, algorithms: ["HS256"], issuer: cfg.issuer, audience: cfg.audience }));
+    } else if (cfg.jwksUrl !== null && (alg === "RS256" || alg === "ES256")) {
+      ({ payload } = await jwtVerify(token, remoteKeySet(cfg.jwksUrl), {
+        ...common,
+        algorithms: ["RS256", "ES256"],
+        issuer: cfg.jwksIssuer,
+        audience: cfg.jwksAudience,
+      }));
+    } else {
+      throw unauthenticated();
+    }
+  } catch {
+    throw unauthenticated();
+  }
+  return principalFromClaims(payload, cfg);
+}
+
+function principalFromClaims(p: JWTPayload, cfg: AuthConfig): Principal {
+  const now = Math.floor(Date.now() / 1000);
+  const { iat, exp } = p;
+  if (typeof iat !== "number" || typeof exp !== "number") throw unauthenticated();
+  if (iat > now + CLOCK_LEEWAY_SECONDS) throw unauthenticated();
+  if (exp - iat > cfg.ttlSeconds) throw unauthenticated();
+  if (p.token_use !== "access") throw unauthenticated();
+  const role = p.role;
+  if (typeof role !== "string" || !(ROLES as readonly string[]).includes(role)) throw unauthenticated();
+  const tenantId = optionalString(p.tenant_id);
+  const customerId = optionalString(p.customer_id);
+  const resellerId = optionalString(p.reseller_id);
+  if (role !== "platform" && tenantId === null) throw unauthenticated();
+  if (role === "customer" && customerId === null) throw unauthenticated();
+  if (role === "reseller" && resellerId === null) throw unauthenticated();
+  const scope = typeof p.scope === "string" ? p.scope : "";
+  const scopes = new Set(scope.split(" ").filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)));
+  return {
+    sub: p.sub as string,
+    role: role as Role,
+    tenantId: role === "platform" ? null : tenantId,
+    customerId: role === "customer" ? customerId : null,
+    resellerId: role === "reseller" ? resellerId : null,
+    projectId: optionalString(p.project_id),
+    scopes,
+  };
+}

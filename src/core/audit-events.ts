@@ -1,0 +1,49 @@
+import { and, asc, eq, gte, sql, type SQL } from "drizzle-orm";
+import { auditEvents, tenants } from "../db/schema";
+import type { Ctx } from "./context";
+import { notFound } from "./errors";
+import { decodeCursor, splitPage } from "./paging";
+import { assertTenantClaim } from "./resources";
+
+export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+export interface AuditFilter {
+  correlationId?: string;
+  action?: string;
+  actorId?: string;
+  targetId?: string;
+  /** Epoch ms: events at or after. */
+  since?: number;
+}
+
+/** A tenant's audit trail, oldest first, keyed by (at, id). */
+export async function listAuditEvents(
+  ctx: Ctx,
+  tenantId: string,
+  filter: AuditFilter,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<{ data: AuditEventRow[]; nextCursor: string | null }> {
+  assertTenantClaim(ctx, tenantId);
+  const t = auditEvents;
+  const conditions: SQL[] = [eq(t.tenantId, tenantId)];
+  if (filter.correlationId !== undefined) conditions.push(eq(t.correlationId, filter.correlationId));
+  if (filter.action !== undefined) conditions.push(eq(t.action, filter.action));
+  if (filter.actorId !== undefined) conditions.push(eq(t.actorId, filter.actorId));
+  if (filter.targetId !== undefined) conditions.push(eq(t.targetId, filter.targetId));
+  if (filter.since !== undefined) conditions.push(gte(t.at, filter.since));
+  if (page.cursor !== undefined) {
+    const [at, id] = decodeCursor(page.cursor, ["number", "string"]);
+    conditions.push(sql`(${t.at}, ${t.id}) > (${at}, ${id})`);
+  }
+  const [tenant, rows] = await ctx.db.batch([
+    ctx.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)),
+    ctx.db
+      .select()
+      .from(t)
+      .where(and(...conditions))
+      .orderBy(asc(t.at), asc(t.id))
+      .limit(page.limit + 1),
+  ]);
+  if (tenant.length === 0) throw notFound("tenant");
+  return splitPage(rows, page.limit, (r) => [r.at, r.id]);
+}

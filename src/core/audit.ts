@@ -1,0 +1,48 @@
+import { auditEvents } from "../db/schema";
+import type { Ctx } from "./context";
+
+export interface AuditInput {
+  tenantId: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  customerId?: string | null;
+  changes: Record<string, unknown>;
+}
+
+/** Field names that never enter an audit event, whatever a caller passes. */
+const SECRET_FIELDS = new Set(["password", "passwordHash", "secretHash", "clientSecret", "secret"]);
+
+/**
+ * The audit insert for a change, un-awaited, to be put in the same `DB.batch` as the change itself:
+ * either both are written or neither is.
+ */
+export function auditInsert(ctx: Ctx, input: AuditInput) {
+  const changes: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input.changes)) {
+    changes[k] = SECRET_FIELDS.has(k) ? "[redacted]" : v;
+  }
+  return ctx.db.insert(auditEvents).values({
+    id: ctx.newId(),
+    tenantId: input.tenantId,
+    at: ctx.now(),
+    actorId: ctx.principal.sub,
+    action: input.action,
+    targetType: input.targetType,
+    targetId: input.targetId,
+    customerId: input.customerId ?? null,
+    correlationId: ctx.correlationId,
+    changes,
+  });
+}
+
+/** `{field: {from, to}}` for each field whose value differs; the shape stored in `changes`. */
+export function diff<T extends Record<string, unknown>>(before: T, patch: Partial<T>): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [k, to] of Object.entries(patch)) {
+    if (to === undefined) continue;
+    const from = before[k];
+    if (JSON.stringify(from) !== JSON.stringify(to)) out[k] = { from: from ?? null, to };
+  }
+  return out;
+}

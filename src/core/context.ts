@@ -1,0 +1,11 @@
+import type { Db } from "../db/client";
+import type { Principal } from "./principal";
+
+/** What every verb receives. Built once per request by the transport; the core never sees HTTP. */
+export interface Ctx {
+  db: Db;
+  principal: Principal;
+  correlationId: string;
+  now(): number;
+  newId(): string;
+}

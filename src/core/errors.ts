@@ -1,0 +1,85 @@
+/**
+ * The one error vocabulary of the product. The core and the shared middleware throw these codes;
+ * each dialect has a single exhaustive table from code to its status and body (see
+ * src/dialects/<name>/errors.ts). Messages are written for the API's callers: they never carry SQL,
+ * stack text, secrets or internal identifiers of other tenants.
+ */
+export const ERROR_CODES = [
+  "INVALID",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "METHOD_NOT_ALLOWED",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "RATE_LIMITED",
+  "INTERNAL",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One offending input: `field` is a dotted path such as `groups.2.id` or `email`. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/** What a NOT_FOUND or CONFLICT is about, so a dialect can pick its vendor's wording. */
+export type Subject =
+  | "tenant"
+  | "project"
+  | "reseller"
+  | "customer"
+  | "subrole"
+  | "group"
+  | "account"
+  | "user"
+  | "route"
+  | "email"
+  | "credentials";
+
+export interface DomainErrorOptions {
+  issues?: FieldIssue[];
+  subject?: Subject;
+  /** Seconds, for RATE_LIMITED. */
+  retryAfter?: number;
+  cause?: unknown;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: FieldIssue[];
+  readonly subject: Subject | undefined;
+  readonly retryAfter: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: DomainErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "DomainError";
+    this.code = code;
+    this.issues = options.issues ?? [];
+    this.subject = options.subject;
+    this.retryAfter = options.retryAfter;
+  }
+}
+
+export const invalid = (message: string, issues: FieldIssue[] = [], subject?: Subject) =>
+  new DomainError("INVALID", message, { issues, subject });
+export const notFound = (subject: Subject, message = `${capitalise(subject)} not found.`) =>
+  new DomainError("NOT_FOUND", message, { subject });
+export const conflict = (subject: Subject, message: string, issues: FieldIssue[] = []) =>
+  new DomainError("CONFLICT", message, { subject, issues });
+export const forbidden = (message = "Forbidden.") => new DomainError("FORBIDDEN", message);
+export const unauthenticated = (message = "Unauthorized.") => new DomainError("UNAUTHENTICATED", message);
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * Turns anything thrown into a DomainError. Unknown errors become an opaque INTERNAL whose
+ * message is fixed: the original stays in `cause` for the log line, never in a response.
+ */
+export function toDomainError(err: unknown): DomainError {
+  if (err instanceof DomainError) return err;
+  return new DomainError("INTERNAL", "Internal Server Error", { cause: err });
+}

@@ -1,0 +1,228 @@
+/**
+ * The verbs shared by every tenant-owned configuration resource (projects, resellers, customers,
+ * subroles, groups, accounts): one implementation of create / get / list / update / delete with
+ * the tenant check, reference checks, uniqueness by index, audit in the same batch and exact
+ * cursor paging. Each resource supplies a small spec (src/core/tenant-resources.ts); none
+ * re-implements these rules.
+ */
+import { and, asc, eq, sql, type InferSelectModel } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { tenants } from "../db/schema";
+import { auditInsert, diff } from "./audit";
+import type { Ctx } from "./context";
+import { constraintConflict, type UniqueRule } from "./db-errors";
+import { forbidden, invalid, notFound, type FieldIssue, type Subject } from "./errors";
+import { decodeCursor, splitPage } from "./paging";
+import { tenantForbiddenByClaims } from "./principal";
+
+/** A table owned by a tenant, with the columns every resource has. */
+export type TenantTable = SQLiteTable & {
+  id: SQLiteColumn;
+  tenantId: SQLiteColumn;
+  createdAt: SQLiteColumn;
+  updatedAt: SQLiteColumn;
+};
+
+/** A reference to check: `id` must be a row of `table` within the same tenant. */
+export interface RefCheck {
+  field: string;
+  subject: Subject;
+  table: TenantTable;
+  id: string;
+}
+
+export interface ResourceSpec<T extends TenantTable> {
+  subject: Subject;
+  table: T;
+  /** Audit action prefix, e.g. `project` → `project.created`. */
+  action: string;
+  uniques: UniqueRule[];
+  /** Answer when a delete is refused by a foreign key (the resource is still referenced). */
+  inUseMessage: string;
+  /** References of a create or a patch that must exist in the tenant. */
+  refs?: (values: Partial<InferSelectModel<T>>) => RefCheck[];
+  /** Cross-field rules checked on the merged row of a create or an update (INVALID issues). */
+  check?: (row: Partial<InferSelectModel<T>>) => FieldIssue[];
+  /** Columns kept out of audit events (hashes). */
+  secretColumns?: string[];
+}
+
+/** 403 when the claims alone say the tenant is out of reach (tenant_admin of another tenant). */
+export function assertTenantClaim(ctx: Ctx, tenantId: string): void {
+  if (tenantForbiddenByClaims(ctx.principal, tenantId)) throw forbidden();
+}
+
+function tenantExists(ctx: Ctx, tenantId: string) {
+  return ctx.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId));
+}
+
+// Drizzle cannot type a query over a table chosen at run time; the casts below stay inside this
+// module, whose callers get the precise row type back.
+export type Row<T extends TenantTable> = InferSelectModel<T>;
+type AnyTable = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+
+function refQueries(ctx: Ctx, tenantId: string, refs: RefCheck[]) {
+  return refs.map((r) =>
+    ctx.db
+      .select({ id: r.table.id })
+      .from(r.table as AnyTable)
+      .where(and(eq(r.table.id, r.id), eq(r.table.tenantId, tenantId))),
+  );
+}
+
+function refIssues(refs: RefCheck[], results: unknown[][]): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  refs.forEach((r, i) => {
+    if ((results[i] ?? []).length === 0) issues.push({ field: r.field, message: `No ${r.subject} with this id exists in the tenant.` });
+  });
+  return issues;
+}
+
+function redact<T extends TenantTable>(spec: ResourceSpec<T>, values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) if (!spec.secretColumns?.includes(k)) out[k] = v;
+  return out;
+}
+
+function mapWriteError<T extends TenantTable>(spec: ResourceSpec<T>, err: unknown): never {
+  throw constraintConflict(err, spec.uniques, { subject: spec.subject, message: spec.inUseMessage }) ?? err;
+}
+
+export async function createResource<T extends TenantTable>(
+  ctx: Ctx,
+  spec: ResourceSpec<T>,
+  tenantId: string,
+  input: Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">,
+): Promise<Row<T>> {
+  assertTenantClaim(ctx, tenantId);
+  const now = ctx.now();
+  const row = { ...input, id: ctx.newId(), tenantId, createdAt: now, updatedAt: now } as Row<T>;
+  const refs = spec.refs?.(row) ?? [];
+  const issues = spec.check?.(row) ?? [];
+  if (issues.length > 0) throw invalid(`The ${spec.subject} is not valid.`, issues);
+  const [tenant, ...refRows] = await ctx.db.batch([tenantExists(ctx, tenantId), ...refQueries(ctx, tenantId, refs)]);
+  if (tenant.length === 0) throw notFound("tenant");
+  const refProblems = refIssues(refs, refRows);
+  if (refProblems.length > 0) throw invalid(`The ${spec.subject} refers to something that does not exist.`, refProblems);
+  try {
+    const [inserted] = await ctx.db.batch([
+      ctx.db
+        .insert(spec.table as AnyTable)
+        .values(row)
+        .returning(),
+      auditInsert(ctx, {
+        tenantId,
+        action: `${spec.action}.created`,
+        targetType: spec.subject,
+        targetId: row.id as string,
+        changes: redact(spec, row as Record<string, unknown>),
+      }),
+    ]);
+    return (inserted as Row<T>[])[0] as Row<T>;
+  } catch (err) {
+    mapWriteError(spec, err);
+  }
+}
+
+export async function getResource<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, id: string): Promise<Row<T>> {
+  assertTenantClaim(ctx, tenantId);
+  const rows = await ctx.db
+    .select()
+    .from(spec.table as AnyTable)
+    .where(and(eq(spec.table.id, id), eq(spec.table.tenantId, tenantId)));
+  const row = rows[0] as Row<T> | undefined;
+  if (!row) throw notFound(spec.subject);
+  return row;
+}
+
+export interface ListInput {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * Lists a tenant's resources oldest first, keyed by (created_at, id): page 2 starts right after
+ * the last item of page 1 even when rows are inserted in between; the last page has no cursor.
+ */
+export async function listResources<T extends TenantTable>(
+  ctx: Ctx,
+  spec: ResourceSpec<T>,
+  tenantId: string,
+  input: ListInput,
+): Promise<{ data: Row<T>[]; nextCursor: string | null }> {
+  assertTenantClaim(ctx, tenantId);
+  const t = spec.table;
+  const conditions = [eq(t.tenantId, tenantId)];
+  if (input.cursor !== undefined) {
+    const [at, id] = decodeCursor(input.cursor, ["number", "string"]);
+    conditions.push(sql`(${t.createdAt}, ${t.id}) > (${at}, ${id})`);
+  }
+  const [tenant, rows] = await ctx.db.batch([
+    tenantExists(ctx, tenantId),
+    ctx.db
+      .select()
+      .from(t as AnyTable)
+      .where(and(...conditions))
+      .orderBy(asc(t.createdAt), asc(t.id))
+      .limit(input.limit + 1),
+  ]);
+  if (tenant.length === 0) throw notFound("tenant");
+  return splitPage(rows as Row<T>[], input.limit, (r) => [r.createdAt as number, r.id as string]);
+}
+
+export async function updateResource<T extends TenantTable>(
+  ctx: Ctx,
+  spec: ResourceSpec<T>,
+  tenantId: string,
+  id: string,
+  patch: Partial<Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">>,
+): Promise<Row<T>> {
+  assertTenantClaim(ctx, tenantId);
+  const refs = spec.refs?.(patch as Partial<Row<T>>) ?? [];
+  const [existingRows, ...refRows] = await ctx.db.batch([
+    ctx.db
+      .select()
+      .from(spec.table as AnyTable)
+      .where(and(eq(spec.table.id, id), eq(spec.table.tenantId, tenantId))),
+    ...refQueries(ctx, tenantId, refs),
+  ]);
+  const existing = (existingRows as Row<T>[])[0];
+  if (!existing) throw notFound(spec.subject);
+  const issues = [...refIssues(refs, refRows), ...(spec.check?.({ ...existing, ...patch }) ?? [])];
+  if (issues.length > 0) throw invalid(`The ${spec.subject} is not valid.`, issues);
+  const changes = diff(existing as Record<string, unknown>, patch as Record<string, unknown>);
+  if (Object.keys(changes).length === 0) return existing;
+  try {
+    const [updated] = await ctx.db.batch([
+      ctx.db
+        .update(spec.table as AnyTable)
+        .set({ ...patch, updatedAt: ctx.now() })
+        .where(and(eq(spec.table.id, id), eq(spec.table.tenantId, tenantId)))
+        .returning(),
+      auditInsert(ctx, { tenantId, action: `${spec.action}.updated`, targetType: spec.subject, targetId: id, changes: redact(spec, changes) }),
+    ]);
+    const row = (updated as Row<T>[])[0];
+    if (!row) throw notFound(spec.subject); // deleted between the read and the write
+    return row;
+  } catch (err) {
+    mapWriteError(spec, err);
+  }
+}
+
+export async function deleteResource<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, id: string): Promise<void> {
+  const existing = await getResource(ctx, spec, tenantId, id);
+  try {
+    await ctx.db.batch([
+      ctx.db.delete(spec.table as AnyTable).where(and(eq(spec.table.id, id), eq(spec.table.tenantId, tenantId))),
+      auditInsert(ctx, {
+        tenantId,
+        action: `${spec.action}.deleted`,
+        targetType: spec.subject,
+        targetId: id,
+        changes: redact(spec, existing as Record<string, unknown>),
+      }),
+    ]);
+  } catch (err) {
+    mapWriteError(spec, err);
+  }
+}

@@ -1,0 +1,77 @@
+import { asc, eq, sql } from "drizzle-orm";
+import { tenants } from "../db/schema";
+import { auditInsert, diff } from "./audit";
+import type { Ctx } from "./context";
+import { constraintConflict, type UniqueRule } from "./db-errors";
+import { forbidden, notFound } from "./errors";
+import { decodeCursor, splitPage } from "./paging";
+import { assertTenantClaim, type ListInput } from "./resources";
+
+export type TenantRow = typeof tenants.$inferSelect;
+const uniques: UniqueRule[] = [{ match: "tenants.domain", subject: "tenant", field: "domain", message: "Another tenant has this domain." }];
+
+/** Platform only: how a fresh deployment gets its first tenant. */
+export async function createTenant(ctx: Ctx, input: { domain: string; name: string }): Promise<TenantRow> {
+  if (ctx.principal.role !== "platform") throw forbidden("Only the platform creates tenants.");
+  const now = ctx.now();
+  const row: TenantRow = { id: ctx.newId(), domain: input.domain.trim().toLowerCase(), name: input.name, createdAt: now, updatedAt: now };
+  try {
+    await ctx.db.batch([
+      ctx.db.insert(tenants).values(row),
+      auditInsert(ctx, { tenantId: row.id, action: "tenant.created", targetType: "tenant", targetId: row.id, changes: { ...row } }),
+    ]);
+  } catch (err) {
+    throw constraintConflict(err, uniques) ?? err;
+  }
+  return row;
+}
+
+export async function getTenant(ctx: Ctx, id: string): Promise<TenantRow> {
+  assertTenantClaim(ctx, id);
+  const [row] = await ctx.db.select().from(tenants).where(eq(tenants.id, id));
+  if (!row) throw notFound("tenant");
+  return row;
+}
+
+export async function findTenantByDomain(ctx: Ctx, domain: string): Promise<TenantRow | undefined> {
+  const [row] = await ctx.db.select().from(tenants).where(eq(tenants.domain, domain.trim().toLowerCase()));
+  return row;
+}
+
+/** The platform sees every tenant; a tenant admin sees its own. */
+export async function listTenants(ctx: Ctx, input: ListInput): Promise<{ data: TenantRow[]; nextCursor: string | null }> {
+  const p = ctx.principal;
+  const conditions = [];
+  if (p.role !== "platform") conditions.push(eq(tenants.id, p.tenantId ?? ""));
+  if (input.cursor !== undefined) {
+    const [at, id] = decodeCursor(input.cursor, ["number", "string"]);
+    conditions.push(sql`(${tenants.createdAt}, ${tenants.id}) > (${at}, ${id})`);
+  }
+  const rows = await ctx.db
+    .select()
+    .from(tenants)
+    .where(conditions.length ? sql.join(conditions, sql` and `) : undefined)
+    .orderBy(asc(tenants.createdAt), asc(tenants.id))
+    .limit(input.limit + 1);
+  return splitPage(rows, input.limit, (r) => [r.createdAt, r.id]);
+}
+
+export async function updateTenant(ctx: Ctx, id: string, patch: { domain?: string; name?: string }): Promise<TenantRow> {
+  const existing = await getTenant(ctx, id);
+  const next = { ...patch, ...(patch.domain !== undefined ? { domain: patch.domain.trim().toLowerCase() } : {}) };
+  const changes = diff(existing, next);
+  if (Object.keys(changes).length === 0) return existing;
+  const updatedAt = ctx.now();
+  try {
+    await ctx.db.batch([
+      ctx.db
+        .update(tenants)
+        .set({ ...next, updatedAt })
+        .where(eq(tenants.id, id)),
+      auditInsert(ctx, { tenantId: id, action: "tenant.updated", targetType: "tenant", targetId: id, changes }),
+    ]);
+  } catch (err) {
+    throw constraintConflict(err, uniques) ?? err;
+  }
+  return { ...existing, ...next, updatedAt };
+}

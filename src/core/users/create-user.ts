@@ -1,0 +1,128 @@
+import { hashPassword } from "../../auth/password";
+import { userGroups, users, type UserStatus } from "../../db/schema";
+import { auditInsert } from "../audit";
+import type { Ctx } from "../context";
+import { invalid, type FieldIssue } from "../errors";
+import {
+  checkOwnerReach,
+  fieldIssues,
+  groupIssues,
+  groupsQuery,
+  mapUserWriteError,
+  ownerQuery,
+  pickSubrole,
+  subroleQuery,
+  type OwnerRow,
+  type SubroleSelector,
+  type UserOwner,
+} from "./rules";
+import { normaliseEmail, type SubroleRef, type User } from "./view";
+
+export interface CreateUserInput {
+  owner: UserOwner;
+  /** Client-chosen id (CloudCockpit); otherwise generated. */
+  id?: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  mobile?: string | null;
+  subrole?: SubroleSelector | null;
+  groupIds?: string[];
+  /** Plain password (Corti); hashed here, never stored or logged as given. */
+  password?: string;
+  status?: UserStatus;
+}
+
+export interface CreateUserDeps {
+  pepper: string;
+}
+
+/**
+ * Creates a user: one read (owner, subrole, groups in a single batch), then one batch writing the
+ * user, its group links and the audit event. A duplicate e-mail is refused by the unique index.
+ */
+export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateUserDeps): Promise<User> {
+  const issues: FieldIssue[] = fieldIssues({ firstName: input.firstName, lastName: input.lastName, email: input.email, mobile: input.mobile });
+  if (issues.length > 0) throw invalid("The user is not valid.", issues);
+  const groupIds = input.groupIds ?? [];
+  const sel = input.subrole ?? null;
+
+  const [ownerRows, subroleRows, groupRows] = await ctx.db.batch([
+    ownerQuery(ctx, input.owner),
+    subroleQuery(ctx, input.owner, sel ?? { id: "" }),
+    groupsQuery(ctx, groupIds),
+  ]);
+  const { tenantId, resellerId } = checkOwnerReach(ctx, input.owner, ownerRows[0] as OwnerRow | undefined);
+
+  let subrole: SubroleRef | null = null;
+  if (sel !== null) {
+    const picked = pickSubrole(sel, subroleRows);
+    if ("field" in picked) issues.push(picked);
+    else subrole = { id: picked.id, code: picked.code, label: picked.label, displayName: picked.displayName, description: picked.description, permissions: picked.permissions };
+  }
+  issues.push(...groupIssues(groupIds, groupRows, tenantId));
+  if (issues.length > 0) throw invalid("The user refers to something that does not exist.", issues);
+
+  const now = ctx.now();
+  const actor = ctx.principal.sub;
+  const row: typeof users.$inferInsert = {
+    id: input.id ?? ctx.newId(),
+    tenantId,
+    customerId: "customerId" in input.owner ? input.owner.customerId : null,
+    resellerId,
+    firstName: input.firstName.trim(),
+    lastName: input.lastName.trim(),
+    email: input.email.trim(),
+    emailNorm: normaliseEmail(input.email),
+    mobile: input.mobile ?? null,
+    status: input.status ?? "ACTIVE",
+    emailVerified: false,
+    isFirstLogin: true,
+    subroleId: subrole?.id ?? null,
+    passwordHash: input.password === undefined ? null : await hashPassword(input.password, deps.pepper),
+    extAuthRefId: ctx.newId(),
+    createdAt: now,
+    createdBy: actor,
+    updatedAt: now,
+    updatedBy: actor,
+    deletedAt: null,
+  };
+  const { passwordHash, emailNorm: _norm, ...audited } = row;
+  try {
+    await ctx.db.batch([
+      ctx.db.insert(users).values(row),
+      ...groupIds.map((groupId) => ctx.db.insert(userGroups).values({ userId: row.id, groupId })),
+      auditInsert(ctx, {
+        tenantId,
+        action: "user.created",
+        targetType: "user",
+        targetId: row.id,
+        customerId: row.customerId,
+        changes: { ...audited, groupIds, hasPassword: passwordHash !== null },
+      }),
+    ]);
+  } catch (err) {
+    mapUserWriteError(err);
+  }
+  return {
+    id: row.id,
+    tenantId,
+    customerId: row.customerId ?? null,
+    resellerId,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    email: row.email,
+    mobile: row.mobile ?? null,
+    status: row.status,
+    emailVerified: false,
+    isFirstLogin: true,
+    subrole,
+    groups: groupIds.map((id) => ({ id, name: groupRows.find((g) => g.id === id)?.name ?? "" })),
+    hasPassword: passwordHash !== null,
+    extAuthRefId: row.extAuthRefId,
+    createdAt: now,
+    createdBy: actor,
+    updatedAt: now,
+    updatedBy: actor,
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * The rules every dialect shares when writing a user: field limits, e-mail normalisation, the
+ * subrole and group references, and the unique index that decides duplicate e-mails.
+ */
+import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { customers, groups, resellers, subroles, users } from "../../db/schema";
+import type { Ctx } from "../context";
+import { constraintConflict, type UniqueRule } from "../db-errors";
+import { forbidden, notFound, type FieldIssue } from "../errors";
+import { customerForbiddenByClaims, customerInReach } from "../principal";
+
+export const MAX_FIELD = 255;
+export const MAX_GROUPS = 50;
+
+export const userUniques: UniqueRule[] = [
+  { match: "users.tenant_id, users.email_norm", subject: "email", field: "email", message: "Another customer user exists with the same email." },
+  { match: "users.id", subject: "user", field: "id", message: "A user with this id already exists." },
+];
+
+export function mapUserWriteError(err: unknown): never {
+  throw constraintConflict(err, userUniques) ?? err;
+}
+
+/** Where a user belongs: a customer, or (CloudCockpit) a reseller with no customer. */
+export type UserOwner = { customerId: string } | { resellerId: string };
+
+/** How a caller names a subrole: Worth sends id and code (which must agree), CloudCockpit a code. */
+export interface SubroleSelector {
+  id?: string;
+  code?: string;
+}
+
+export function fieldIssues(fields: Record<string, string | null | undefined>): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === undefined || value === null) continue;
+    if (value.length > MAX_FIELD) issues.push({ field, message: `At most ${MAX_FIELD} characters.` });
+    if (field !== "mobile" && value.trim().length === 0) issues.push({ field, message: "Must not be blank." });
+  }
+  if (typeof fields.email === "string" && !/^[^\s@]+@[^\s@]+$/.test(fields.email.trim())) {
+    issues.push({ field: "email", message: "Not an e-mail address." });
+  }
+  return issues;
+}
+
+/** The owner's row, for reach and for the tenant id (un-awaited, to batch). */
+export function ownerQuery(ctx: Ctx, owner: UserOwner) {
+  if ("customerId" in owner) {
+    return ctx.db
+      .select({ id: customers.id, tenantId: customers.tenantId, resellerId: customers.resellerId, projectId: customers.projectId })
+      .from(customers)
+      .where(eq(customers.id, owner.customerId));
+  }
+  return ctx.db
+    .select({ id: resellers.id, tenantId: resellers.tenantId, resellerId: resellers.id, projectId: sql<string | null>`null` })
+    .from(resellers)
+    .where(eq(resellers.id, owner.resellerId));
+}
+
+export interface OwnerRow {
+  id: string;
+  tenantId: string;
+  resellerId: string | null;
+  projectId: string | null;
+}
+
+/**
+ * 403 when the claims alone exclude the owner; 404 (as if absent) when the data does. Returns the
+ * owner's tenant id and reseller.
+ */
+export function checkOwnerReach(ctx: Ctx, owner: UserOwner, row: OwnerRow | undefined): { tenantId: string; resellerId: string | null } {
+  const p = ctx.principal;
+  if ("customerId" in owner) {
+    if (customerForbiddenByClaims(p, owner.customerId)) throw forbidden();
+    if (!row || !customerInReach(p, row)) throw notFound("customer");
+    return { tenantId: row.tenantId, resellerId: row.resellerId };
+  }
+  if (p.role === "customer") throw forbidden();
+  if (p.role === "reseller" && p.resellerId !== owner.resellerId) throw forbidden();
+  if (!row || (p.role !== "platform" && row.tenantId !== p.tenantId) || (p.role === "tenant_admin" && p.projectId !== null)) throw notFound("reseller");
+  return { tenantId: row.tenantId, resellerId: row.id };
+}
+
+/**
+ * Subroles a user may hold: its customer's own and the tenant-wide ones. `owner` names the user's
+ * owner directly (create) or through the user being updated (a locator's WHERE).
+ */
+export function subroleQuery(ctx: Ctx, owner: UserOwner | { user: SQL | undefined }, sel: SubroleSelector) {
+  const by: SQL[] = [];
+  if (sel.id !== undefined) by.push(eq(subroles.id, sel.id));
+  if (sel.code !== undefined) by.push(eq(subroles.code, sel.code));
+  let ownerTenant;
+  let scope;
+  if ("user" in owner) {
+    ownerTenant = ctx.db.select({ t: users.tenantId }).from(users).where(owner.user);
+    const ownerCustomer = ctx.db.select({ c: users.customerId }).from(users).where(owner.user);
+    scope = or(isNull(subroles.customerId), inArray(subroles.customerId, ownerCustomer));
+  } else if ("customerId" in owner) {
+    ownerTenant = ctx.db.select({ t: customers.tenantId }).from(customers).where(eq(customers.id, owner.customerId));
+    scope = or(isNull(subroles.customerId), eq(subroles.customerId, owner.customerId));
+  } else {
+    ownerTenant = ctx.db.select({ t: resellers.tenantId }).from(resellers).where(eq(resellers.id, owner.resellerId));
+    scope = isNull(subroles.customerId);
+  }
+  return ctx.db
+    .select({
+      id: subroles.id,
+      code: subroles.code,
+      label: subroles.label,
+      displayName: subroles.displayName,
+      description: subroles.description,
+      permissions: subroles.permissions,
+      customerId: subroles.customerId,
+    })
+    .from(subroles)
+    .where(and(inArray(subroles.tenantId, ownerTenant), scope, ...by))
+    .limit(2);
+}
+
+/**
+ * The subrole a selector names, preferring the customer's own over a tenant-wide one of the same
+ * code; issues when none matches or id and code disagree.
+ */
+export function pickSubrole<R extends { id: string; code: string; customerId: string | null }>(sel: SubroleSelector, rows: R[]): R | FieldIssue {
+  const match = rows
+    .filter((r) => (sel.id === undefined || r.id === sel.id) && (sel.code === undefined || r.code === sel.code))
+    .sort((a, b) => (a.customerId === null ? 1 : 0) - (b.customerId === null ? 1 : 0))[0];
+  if (match) return match;
+  const field = sel.id !== undefined ? "subrole.id" : "subrole.code";
+  return { field, message: sel.id !== undefined && sel.code !== undefined ? "No subrole of this customer has this id and code." : "No subrole of this customer has this code." };
+}
+
+/** The named groups with their tenant, checked by groupIssues (un-awaited, to batch). */
+export function groupsQuery(ctx: Ctx, ids: string[]) {
+  return ctx.db.select({ id: groups.id, name: groups.name, tenantId: groups.tenantId }).from(groups).where(inArray(groups.id, ids.length ? ids : [""]));
+}
+
+/** One issue per listed group id that is not a group of the tenant (`groups.2.id`). */
+export function groupIssues(ids: string[], found: { id: string; tenantId: string }[], tenantId: string): FieldIssue[] {
+  const ok = new Set(found.filter((g) => g.tenantId === tenantId).map((g) => g.id));
+  const issues: FieldIssue[] = [];
+  ids.forEach((id, i) => {
+    if (!ok.has(id)) issues.push({ field: `groups.${i}.id`, message: "No group of this tenant has this id." });
+  });
+  if (new Set(ids).size !== ids.length) issues.push({ field: "groups", message: "A group is listed twice." });
+  if (ids.length > MAX_GROUPS) issues.push({ field: "groups", message: `At most ${MAX_GROUPS} groups.` });
+  return issues;
+}

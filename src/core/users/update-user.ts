@@ -1,0 +1,99 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { hashPassword } from "../../auth/password";
+import { userGroups, users, type UserStatus } from "../../db/schema";
+import { auditInsert, diff } from "../audit";
+import type { Ctx } from "../context";
+import { invalid, notFound, type FieldIssue } from "../errors";
+import { assertPathCustomerClaim, locatorWhere, userInReachOr404, userQuery, type UserLocator } from "./get-user";
+import { fieldIssues, groupIssues, groupsQuery, mapUserWriteError, pickSubrole, subroleQuery, type SubroleSelector } from "./rules";
+import { normaliseEmail, toUser, type User } from "./view";
+
+export interface UserPatch {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  mobile?: string | null;
+  status?: UserStatus;
+  /** null removes the subrole. */
+  subrole?: SubroleSelector | null;
+  /** Replaces the user's groups. */
+  groupIds?: string[];
+  password?: string;
+  emailVerified?: boolean;
+}
+
+/**
+ * Updates a live user: one read batch (user, subrole, groups), one write batch (update, group
+ * links, audit with old and new values of what changed; never the password).
+ */
+export async function updateUser(ctx: Ctx, loc: UserLocator, patch: UserPatch, deps: { pepper: string }): Promise<User> {
+  assertPathCustomerClaim(ctx, loc.customerId);
+  const issues: FieldIssue[] = fieldIssues({ firstName: patch.firstName, lastName: patch.lastName, email: patch.email, mobile: patch.mobile });
+  if (issues.length > 0) throw invalid("The user is not valid.", issues);
+  const sel = patch.subrole ?? undefined;
+  const groupIds = patch.groupIds ?? [];
+
+  const [userRows, subroleRows, groupRows] = await ctx.db.batch([
+    userQuery(ctx, loc),
+    subroleQuery(ctx, { user: locatorWhere(loc) }, sel ?? { id: "" }),
+    groupsQuery(ctx, groupIds),
+  ]);
+  const row = userInReachOr404(ctx, loc, userRows);
+  const before = toUser(row);
+
+  const set: Partial<typeof users.$inferInsert> = {};
+  const next: Record<string, unknown> = {};
+  if (patch.firstName !== undefined) next.firstName = patch.firstName.trim();
+  if (patch.lastName !== undefined) next.lastName = patch.lastName.trim();
+  if (patch.email !== undefined) next.email = patch.email.trim();
+  if (patch.mobile !== undefined) next.mobile = patch.mobile;
+  if (patch.status !== undefined) next.status = patch.status;
+  if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
+  let subrole = before.subrole;
+  if (patch.subrole === null) subrole = null;
+  if (sel !== undefined) {
+    const picked = pickSubrole(sel, subroleRows);
+    if ("field" in picked) issues.push(picked);
+    else subrole = { id: picked.id, code: picked.code, label: picked.label, displayName: picked.displayName, description: picked.description, permissions: picked.permissions };
+  }
+  if (patch.groupIds !== undefined) issues.push(...groupIssues(groupIds, groupRows, before.tenantId));
+  if (issues.length > 0) throw invalid("The user refers to something that does not exist.", issues);
+
+  const changes: Record<string, unknown> = diff(before as unknown as Record<string, unknown>, next);
+  if ((subrole?.id ?? null) !== (before.subrole?.id ?? null)) changes.subroleId = { from: before.subrole?.id ?? null, to: subrole?.id ?? null };
+  const beforeGroups = before.groups.map((g) => g.id).sort();
+  if (patch.groupIds !== undefined && JSON.stringify([...groupIds].sort()) !== JSON.stringify(beforeGroups)) changes.groupIds = { from: beforeGroups, to: groupIds };
+  if (patch.password !== undefined) changes.password = "[changed]";
+  if (Object.keys(changes).length === 0) return before;
+
+  Object.assign(set, next);
+  if (changes.email) set.emailNorm = normaliseEmail(next.email as string);
+  if (changes.subroleId) set.subroleId = subrole?.id ?? null;
+  if (patch.password !== undefined) set.passwordHash = await hashPassword(patch.password, deps.pepper);
+  const now = ctx.now();
+  set.updatedAt = now;
+  set.updatedBy = ctx.principal.sub;
+
+  const where = and(eq(users.id, before.id), isNull(users.deletedAt));
+  try {
+    const [updated] = await ctx.db.batch([
+      ctx.db.update(users).set(set).where(where).returning({ id: users.id }),
+      ...(changes.groupIds
+        ? [ctx.db.delete(userGroups).where(eq(userGroups.userId, before.id)), ...groupIds.map((groupId) => ctx.db.insert(userGroups).values({ userId: before.id, groupId }))]
+        : []),
+      auditInsert(ctx, { tenantId: before.tenantId, action: "user.updated", targetType: "user", targetId: before.id, customerId: before.customerId, changes }),
+    ]);
+    if (updated.length === 0) throw notFound("user");
+  } catch (err) {
+    mapUserWriteError(err);
+  }
+  return {
+    ...before,
+    ...(next as Partial<User>),
+    subrole,
+    groups: changes.groupIds ? groupIds.map((id) => ({ id, name: groupRows.find((g) => g.id === id)?.name ?? "" })) : before.groups,
+    hasPassword: before.hasPassword || patch.password !== undefined,
+    updatedAt: now,
+    updatedBy: ctx.principal.sub,
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * How a user is read: one row per user with its customer's reach columns, its subrole and its
+ * groups (as JSON, so a page of users is one statement, not one per user).
+ */
+import { sql } from "drizzle-orm";
+import { customers, subroles, users, type Permission, type UserStatus } from "../../db/schema";
+import type { Principal } from "../principal";
+import { customerInReach } from "../principal";
+
+export interface SubroleRef {
+  id: string;
+  code: string;
+  label: string;
+  displayName: string;
+  description: string;
+  permissions: Permission[];
+}
+
+/** A user as the core hands it to the dialects: never the password hash. */
+export interface User {
+  id: string;
+  tenantId: string;
+  customerId: string | null;
+  resellerId: string | null;
+  firstName: string;
+  lastName: string;
+  email: string;
+  mobile: string | null;
+  status: UserStatus;
+  emailVerified: boolean;
+  isFirstLogin: boolean;
+  subrole: SubroleRef | null;
+  groups: { id: string; name: string }[];
+  hasPassword: boolean;
+  extAuthRefId: string;
+  createdAt: number;
+  createdBy: string;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+export const userSelection = {
+  id: users.id,
+  tenantId: users.tenantId,
+  customerId: users.customerId,
+  resellerId: users.resellerId,
+  firstName: users.firstName,
+  lastName: users.lastName,
+  email: users.email,
+  mobile: users.mobile,
+  status: users.status,
+  emailVerified: users.emailVerified,
+  isFirstLogin: users.isFirstLogin,
+  hasPassword: sql<number>`${users.passwordHash} is not null`,
+  extAuthRefId: users.extAuthRefId,
+  createdAt: users.createdAt,
+  createdBy: users.createdBy,
+  updatedAt: users.updatedAt,
+  updatedBy: users.updatedBy,
+  subroleId: subroles.id,
+  subroleCode: subroles.code,
+  subroleLabel: subroles.label,
+  subroleDisplayName: subroles.displayName,
+  subroleDescription: subroles.description,
+  subrolePermissions: subroles.permissions,
+  groupsJson: sql<string>`(select json_group_array(json_object('id', g.id, 'name', g.name)) from user_groups ug join groups g on g.id = ug.group_id where ug.user_id = ${users.id})`,
+  customerTenantId: customers.tenantId,
+  customerResellerId: customers.resellerId,
+  customerProjectId: customers.projectId,
+};
+
+export type UserSelectionRow = {
+  [K in keyof typeof userSelection]: (typeof userSelection)[K] extends { _: { data: infer D } } ? D | null : unknown;
+};
+
+export function toUser(r: UserSelectionRow): User {
+  const groups = JSON.parse((r.groupsJson as string | null) ?? "[]") as { id: string; name: string }[];
+  groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+  return {
+    id: r.id as string,
+    tenantId: r.tenantId as string,
+    customerId: r.customerId ?? null,
+    resellerId: r.resellerId ?? null,
+    firstName: r.firstName as string,
+    lastName: r.lastName as string,
+    email: r.email as string,
+    mobile: r.mobile ?? null,
+    status: r.status as UserStatus,
+    emailVerified: Boolean(r.emailVerified),
+    isFirstLogin: Boolean(r.isFirstLogin),
+    subrole:
+      r.subroleId == null
+        ? null
+        : {
+            id: r.subroleId,
+            code: r.subroleCode as string,
+            label: r.subroleLabel as string,
+            displayName: r.subroleDisplayName as string,
+            description: r.subroleDescription as string,
+            permissions: (r.subrolePermissions as Permission[] | null) ?? [],
+          },
+    groups,
+    hasPassword: Boolean(r.hasPassword),
+    extAuthRefId: r.extAuthRefId as string,
+    createdAt: r.createdAt as number,
+    createdBy: r.createdBy as string,
+    updatedAt: r.updatedAt as number,
+    updatedBy: r.updatedBy as string,
+  };
+}
+
+/** Whether a read user row lies within the principal's reach (reseller-level users have no customer). */
+export function userRowInReach(p: Principal, r: UserSelectionRow): boolean {
+  if (r.customerId != null) {
+    if (r.customerTenantId == null) return false;
+    return customerInReach(p, {
+      id: r.customerId,
+      tenantId: r.customerTenantId,
+      resellerId: r.customerResellerId ?? null,
+      projectId: r.customerProjectId ?? null,
+    });
+  }
+  if (p.role === "platform") return true;
+  if (p.tenantId !== r.tenantId) return false;
+  if (p.role === "tenant_admin") return p.projectId === null;
+  return p.role === "reseller" && r.resellerId === p.resellerId;
+}
+
+/** E-mail as compared for uniqueness: trimmed and case-folded. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

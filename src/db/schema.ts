@@ -1,0 +1,243 @@
+/**
+ * The one store behind every dialect (CONTRACT §1). drizzle-kit turns this file into the flat SQL
+ * files in migrations/; nothing else creates tables. Times are epoch milliseconds (integers sort and
+ * compare cheaply; dialects format them as ISO 8601). Ids are UUID strings, except account ids,
+ * which are OAuth client ids.
+ *
+ * Every index is named, so that query plans in tests and benchmarks can be read by name.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const timestamps = {
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+};
+
+export const tenants = sqliteTable(
+  "tenants",
+  {
+    id: text("id").primaryKey(),
+    /** Lower-case portal domain; CloudCockpit's `X-Tenant` value. */
+    domain: text("domain").notNull(),
+    name: text("name").notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("tenants_domain_uq").on(t.domain), index("tenants_created_idx").on(t.createdAt, t.id)],
+);
+
+export const projects = sqliteTable(
+  "projects",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    /** Slug, unique per tenant: Corti's `projectId`. */
+    key: text("key").notNull(),
+    name: text("name").notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("projects_tenant_key_uq").on(t.tenantId, t.key),
+    index("projects_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),
+  ],
+);
+
+export const resellers = sqliteTable(
+  "resellers",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    name: text("name").notNull(),
+    ...timestamps,
+  },
+  (t) => [index("resellers_tenant_created_idx").on(t.tenantId, t.createdAt, t.id)],
+);
+
+export const customers = sqliteTable(
+  "customers",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    projectId: text("project_id").references(() => projects.id),
+    resellerId: text("reseller_id").references(() => resellers.id),
+    /** Corti's `customerId`: ≤ 64 characters, unique per project. */
+    key: text("key"),
+    name: text("name").notNull(),
+    /** Corti's optional customer attributes. */
+    tenantName: text("tenant_name"),
+    region: text("region"),
+    isNfr: integer("is_nfr", { mode: "boolean" }).notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("customers_project_key_uq").on(t.projectId, t.key),
+    index("customers_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),
+    index("customers_reseller_idx").on(t.resellerId),
+  ],
+);
+
+export const PERMISSIONS = ["customer_user:read", "customer_user:write", "customer_user:create"] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const subroles = sqliteTable(
+  "subroles",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    /** null: tenant-wide (also the subroles of reseller-level users). */
+    customerId: text("customer_id").references(() => customers.id),
+    code: text("code").notNull(),
+    label: text("label").notNull(),
+    displayName: text("display_name").notNull(),
+    description: text("description").notNull().default(""),
+    permissions: text("permissions", { mode: "json" }).$type<Permission[]>().notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    // SQLite treats NULLs as distinct in unique indexes, so tenant-wide codes get their own index.
+    uniqueIndex("subroles_customer_code_uq")
+      .on(t.tenantId, t.customerId, t.code)
+      .where(sql`${t.customerId} IS NOT NULL`),
+    uniqueIndex("subroles_tenant_code_uq").on(t.tenantId, t.code).where(sql`${t.customerId} IS NULL`),
+    index("subroles_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),
+  ],
+);
+
+export const groups = sqliteTable(
+  "groups",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    name: text("name").notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("groups_tenant_name_uq").on(t.tenantId, t.name),
+    index("groups_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),
+  ],
+);
+
+export const USER_STATUSES = ["ACTIVE", "INACTIVE"] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    /** null only for a reseller-level user. */
+    customerId: text("customer_id").references(() => customers.id),
+    resellerId: text("reseller_id").references(() => resellers.id),
+    firstName: text("first_name").notNull(),
+    lastName: text("last_name").notNull(),
+    email: text("email").notNull(),
+    /** trim + lower-case of `email`: the uniqueness key (see users_tenant_email_uq). */
+    emailNorm: text("email_norm").notNull(),
+    mobile: text("mobile"),
+    status: text("status", { enum: USER_STATUSES }).notNull(),
+    emailVerified: integer("email_verified", { mode: "boolean" }).notNull(),
+    isFirstLogin: integer("is_first_login", { mode: "boolean" }).notNull(),
+    subroleId: text("subrole_id").references(() => subroles.id),
+    /** Self-describing password hash (see src/auth/password.ts); never leaves the core. */
+    passwordHash: text("password_hash"),
+    extAuthRefId: text("ext_auth_ref_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    updatedBy: text("updated_by").notNull(),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [
+    // One live user per e-mail per tenant; two concurrent creates cannot both win.
+    uniqueIndex("users_tenant_email_uq").on(t.tenantId, t.emailNorm).where(sql`${t.deletedAt} IS NULL`),
+    // Pages of a customer's users, newest or oldest first, without a scan or a sort.
+    index("users_customer_created_idx").on(t.customerId, t.createdAt, t.id).where(sql`${t.deletedAt} IS NULL`),
+    // Tenant-wide pages (admin API) in creation order.
+    index("users_tenant_created_idx").on(t.tenantId, t.createdAt, t.id).where(sql`${t.deletedAt} IS NULL`),
+    // Login by e-mail across tenants (Corti /auth/token).
+    index("users_email_idx").on(t.emailNorm).where(sql`${t.deletedAt} IS NULL`),
+    index("users_reseller_idx").on(t.resellerId).where(sql`${t.deletedAt} IS NULL`),
+    index("users_subrole_idx").on(t.subroleId),
+  ],
+);
+
+export const userGroups = sqliteTable(
+  "user_groups",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.groupId], name: "user_groups_pk" }), index("user_groups_group_idx").on(t.groupId)],
+);
+
+export const ROLES = ["platform", "tenant_admin", "reseller", "customer"] as const;
+export type Role = (typeof ROLES)[number];
+export const SCOPES = ["users:read", "users:write", "admin"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    /** The OAuth client_id. */
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").references(() => tenants.id),
+    name: text("name").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    customerId: text("customer_id").references(() => customers.id),
+    resellerId: text("reseller_id").references(() => resellers.id),
+    projectId: text("project_id").references(() => projects.id),
+    scopes: text("scopes", { mode: "json" }).$type<Scope[]>().notNull(),
+    /** SHA-256 of the generated client secret (see src/auth/secrets.ts). */
+    secretHash: text("secret_hash").notNull(),
+    disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [index("accounts_tenant_created_idx").on(t.tenantId, t.createdAt, t.id)],
+);
+
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    at: integer("at").notNull(),
+    actorId: text("actor_id").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    customerId: text("customer_id"),
+    correlationId: text("correlation_id").notNull(),
+    /** Changed fields: `{field: {from, to}}`; never secrets or hashes. */
+    changes: text("changes", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    index("audit_tenant_at_idx").on(t.tenantId, t.at, t.id),
+    index("audit_tenant_correlation_idx").on(t.tenantId, t.correlationId, t.at, t.id),
+    index("audit_tenant_target_idx").on(t.tenantId, t.targetId, t.at, t.id),
+    index("audit_tenant_actor_idx").on(t.tenantId, t.actorId, t.at, t.id),
+  ],
+);
+
+/** Consecutive failed password logins per normalised e-mail (CONTRACT §2 lockout). */
+export const loginThrottle = sqliteTable("login_throttle", {
+  emailNorm: text("email_norm").primaryKey(),
+  failures: integer("failures").notNull(),
+  lockedUntil: integer("locked_until"),
+  updatedAt: integer("updated_at").notNull(),
+});

@@ -1,0 +1,64 @@
+import { z } from "@hono/zod-openapi";
+import type { ErrorCode } from "../../core/errors";
+import { DEFAULT_STATUS, errorHeaders, type ErrorRenderer } from "../../http/errors";
+
+/** RFC 9457 problem details, with the error code and the correlation id as extension members. */
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "about:blank" }),
+    title: z.string().openapi({ example: "Not Found" }),
+    status: z.number().int().openapi({ example: 404 }),
+    detail: z.string().openapi({ example: "Customer not found." }),
+    code: z.enum(["INVALID", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED", "INTERNAL"]),
+    correlationId: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .openapi("Problem");
+
+const TITLES = {
+  INVALID: "Bad Request",
+  UNAUTHENTICATED: "Unauthorized",
+  FORBIDDEN: "Forbidden",
+  NOT_FOUND: "Not Found",
+  METHOD_NOT_ALLOWED: "Method Not Allowed",
+  CONFLICT: "Conflict",
+  PAYLOAD_TOO_LARGE: "Content Too Large",
+  UNSUPPORTED_MEDIA_TYPE: "Unsupported Media Type",
+  RATE_LIMITED: "Too Many Requests",
+  INTERNAL: "Internal Server Error",
+} as const satisfies Record<ErrorCode, string>;
+
+export const ADMIN_STATUS = DEFAULT_STATUS satisfies Record<ErrorCode, number>;
+
+export const renderProblem: ErrorRenderer = (c, err) => {
+  const status = ADMIN_STATUS[err.code];
+  const body: z.infer<typeof ProblemSchema> = {
+    type: "about:blank",
+    title: TITLES[err.code],
+    status,
+    // An internal error says nothing but that it happened; the correlation id finds the log line.
+    detail: err.code === "INTERNAL" ? "Internal Server Error" : err.message,
+    code: err.code,
+    correlationId: c.var.correlationId,
+  };
+  if (err.issues.length > 0) body.errors = err.issues;
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/problem+json", ...errorHeaders(err, true) },
+  });
+};
+
+const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
+
+/** The error responses every authenticated admin route documents. */
+export const adminErrors = {
+  400: problem("Invalid input: malformed id, body, query or cursor"),
+  401: problem("Missing, malformed, expired or wrongly signed bearer token"),
+  403: problem("The token lacks the admin scope or reaches another tenant"),
+  404: problem("Not found within the caller's reach"),
+  413: problem("Body over 64 KiB"),
+  415: problem("Body is not application/json"),
+  429: problem("Rate limited"),
+  500: problem("Internal error; the body carries only the correlation id"),
+} as const;
+export const conflictResponse = { 409: problem("Conflict with an existing resource (unique key or still referenced)") } as const;

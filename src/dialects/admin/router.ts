@@ -1,0 +1,110 @@
+/**
+ * The admin API (/api/v1, CONTRACT §3): tenants and their configuration, the tenant-wide user
+ * list and the audit trail. Every route needs scope `admin` with role platform or tenant_admin.
+ */
+import { createAccount } from "../../core/accounts";
+import { accountSpec, customerSpec, groupSpec, projectSpec, resellerSpec, subroleSpec } from "../../core/tenant-resources";
+import { dialectRouter } from "../../http/dialect";
+import { authenticate, jsonBodies, requireAdmin } from "../../http/middleware";
+import { renderProblem } from "./errors";
+import { registerAuditRoutes } from "./routes/audit-events";
+import { registerCrud } from "./routes/crud";
+import { registerTenantRoutes } from "./routes/tenants";
+import { registerUserRoutes } from "./routes/users";
+import * as w from "./wire";
+
+type Body = Record<string, unknown>;
+const orNull = (v: unknown) => (v === undefined ? null : v);
+
+export function adminRouter() {
+  const app = dialectRouter(renderProblem);
+  app.use("*", authenticate(), requireAdmin(), ...jsonBodies());
+
+  registerTenantRoutes(app);
+  registerCrud(app, {
+    path: "projects",
+    tag: "Projects",
+    noun: "project",
+    spec: projectSpec,
+    wire: w.ProjectSchema,
+    create: w.ProjectCreate,
+    patch: w.ProjectPatch,
+    fromCreate: (b: Body) => b,
+  });
+  registerCrud(app, {
+    path: "resellers",
+    tag: "Resellers",
+    noun: "reseller",
+    spec: resellerSpec,
+    wire: w.ResellerSchema,
+    create: w.ResellerCreate,
+    patch: w.ResellerPatch,
+    fromCreate: (b: Body) => b,
+  });
+  registerCrud(app, {
+    path: "customers",
+    tag: "Customers",
+    noun: "customer",
+    spec: customerSpec,
+    wire: w.CustomerSchema,
+    create: w.CustomerCreate,
+    patch: w.CustomerPatch,
+    fromCreate: (b: Body) => ({
+      name: b.name,
+      projectId: orNull(b.projectId),
+      resellerId: orNull(b.resellerId),
+      key: orNull(b.key),
+      tenantName: orNull(b.tenantName),
+      region: orNull(b.region),
+      isNfr: b.isNfr ?? false,
+    }),
+  });
+  registerCrud(app, {
+    path: "subroles",
+    tag: "Subroles",
+    noun: "subrole",
+    spec: subroleSpec,
+    wire: w.SubroleSchema,
+    create: w.SubroleCreate,
+    patch: w.SubrolePatch,
+    fromCreate: (b: Body) => ({ ...b, customerId: orNull(b.customerId), description: b.description ?? "" }),
+  });
+  registerCrud(app, {
+    path: "groups",
+    tag: "Groups",
+    noun: "group",
+    spec: groupSpec,
+    wire: w.GroupSchema,
+    create: w.GroupCreate,
+    patch: w.GroupPatch,
+    fromCreate: (b: Body) => b,
+  });
+  const accountToWire = (r: Body) => ({ ...w.rowToWire(r), clientId: r.id });
+  registerCrud(app, {
+    path: "accounts",
+    tag: "Accounts",
+    noun: "account",
+    spec: accountSpec,
+    wire: w.AccountSchema,
+    create: w.AccountCreate,
+    patch: w.AccountPatch,
+    createdWire: w.AccountCreated,
+    toWire: accountToWire,
+    fromCreate: (b: Body) => b,
+    customCreate: async (ctx, tenantId, b: Body) => {
+      const { account, clientSecret } = await createAccount(ctx, tenantId, {
+        name: b.name as string,
+        role: b.role as "tenant_admin",
+        customerId: (b.customerId as string | undefined) ?? null,
+        resellerId: (b.resellerId as string | undefined) ?? null,
+        projectId: (b.projectId as string | undefined) ?? null,
+        scopes: b.scopes as [],
+        disabled: (b.disabled as boolean | undefined) ?? false,
+      });
+      return { id: account.id, body: { ...accountToWire(account), clientSecret } };
+    },
+  });
+  registerUserRoutes(app);
+  registerAuditRoutes(app);
+  return app;
+}

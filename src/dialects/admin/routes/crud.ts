@@ -1,0 +1,138 @@
+/**
+ * The five admin routes of a tenant-owned resource (POST, GET list, GET, PATCH, DELETE), built from
+ * one description so that every resource documents and answers the same way.
+ */
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createResource, deleteResource, getResource, listResources, updateResource, type ResourceSpec, type Row, type TenantTable } from "../../../core/resources";
+import { coreCtx } from "../../../http/context";
+import type { AppEnv } from "../../../http/types";
+import type { Ctx } from "../../../core/context";
+import { adminErrors, conflictResponse } from "../errors";
+import { ListQuery, listOf, rowToWire, Uuid } from "../wire";
+
+export const security = [{ bearerAuth: [] }];
+const TenantParam = z.object({ tenantId: Uuid.openapi({ param: { name: "tenantId", in: "path" } }) });
+const ItemParams = TenantParam.extend({ id: Uuid.openapi({ param: { name: "id", in: "path" } }) });
+
+export interface CrudOptions<T extends TenantTable> {
+  /** Path segment under /tenants/{tenantId}/, e.g. `projects`. */
+  path: string;
+  tag: string;
+  /** Singular, for summaries. */
+  noun: string;
+  spec: ResourceSpec<T>;
+  wire: z.ZodType;
+  create: z.ZodType;
+  patch: z.ZodType;
+  /** Wire body → storage values of a create (defaults applied here, not in the core). */
+  fromCreate: (body: never) => Record<string, unknown>;
+  toWire?: (row: Row<T>) => Record<string, unknown>;
+  /** Replaces the default create (accounts return their secret once). */
+  customCreate?: (ctx: Ctx, tenantId: string, body: never) => Promise<{ body: Record<string, unknown>; id: string }>;
+  createdWire?: z.ZodType;
+}
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+const jsonBody = (schema: z.ZodType) => ({ required: true, content: { "application/json": { schema } } });
+
+export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o: CrudOptions<T>): void {
+  const base = `/tenants/{tenantId}/${o.path}`;
+  const toWire = o.toWire ?? ((r: Row<T>) => rowToWire(r as Record<string, unknown>));
+  const location = (c: { req: { url: string } }, id: string) => `${new URL(c.req.url).pathname.replace(/\/$/, "")}/${id}`;
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: base,
+      tags: [o.tag],
+      summary: `Create a ${o.noun}`,
+      security,
+      request: { params: TenantParam, body: jsonBody(o.create) },
+      responses: {
+        201: { ...json(o.createdWire ?? o.wire, `The ${o.noun} created`), headers: z.object({ Location: z.string() }) },
+        ...adminErrors,
+        ...conflictResponse,
+      },
+    }),
+    async (c) => {
+      const { tenantId } = c.req.valid("param");
+      const body = c.req.valid("json") as never;
+      const ctx = coreCtx(c);
+      if (o.customCreate) {
+        const created = await o.customCreate(ctx, tenantId, body);
+        c.header("Location", location(c, created.id));
+        return c.json(created.body, 201);
+      }
+      const row = await createResource(ctx, o.spec, tenantId, o.fromCreate(body) as never);
+      c.header("Location", location(c, row.id as string));
+      return c.json(toWire(row), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: base,
+      tags: [o.tag],
+      summary: `List the tenant's ${o.path}`,
+      security,
+      request: { params: TenantParam, query: ListQuery },
+      responses: { 200: json(listOf(o.wire, `${o.noun.replace(/\s/g, "")}List`), `A page of ${o.path}, oldest first`), ...adminErrors },
+    }),
+    async (c) => {
+      const { tenantId } = c.req.valid("param");
+      const page = await listResources(coreCtx(c), o.spec, tenantId, c.req.valid("query"));
+      return c.json({ data: page.data.map(toWire), nextCursor: page.nextCursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: `${base}/{id}`,
+      tags: [o.tag],
+      summary: `Get a ${o.noun}`,
+      security,
+      request: { params: ItemParams },
+      responses: { 200: json(o.wire, `The ${o.noun}`), ...adminErrors },
+    }),
+    async (c) => {
+      const { tenantId, id } = c.req.valid("param");
+      return c.json(toWire(await getResource(coreCtx(c), o.spec, tenantId, id)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: `${base}/{id}`,
+      tags: [o.tag],
+      summary: `Update a ${o.noun}`,
+      security,
+      request: { params: ItemParams, body: jsonBody(o.patch) },
+      responses: { 200: json(o.wire, `The ${o.noun} as updated`), ...adminErrors, ...conflictResponse },
+    }),
+    async (c) => {
+      const { tenantId, id } = c.req.valid("param");
+      const patch = c.req.valid("json") as never;
+      return c.json(toWire(await updateResource(coreCtx(c), o.spec, tenantId, id, patch)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: `${base}/{id}`,
+      tags: [o.tag],
+      summary: `Delete a ${o.noun}`,
+      security,
+      request: { params: ItemParams },
+      responses: { 204: { description: `The ${o.noun} was deleted` }, ...adminErrors, ...conflictResponse },
+    }),
+    async (c) => {
+      const { tenantId, id } = c.req.valid("param");
+      await deleteResource(coreCtx(c), o.spec, tenantId, id);
+      return c.body(null, 204);
+    },
+  );
+}

@@ -1,0 +1,68 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createTenant, getTenant, listTenants, updateTenant } from "../../../core/tenants";
+import { coreCtx } from "../../../http/context";
+import type { AppEnv } from "../../../http/types";
+import { adminErrors, conflictResponse } from "../errors";
+import { ListQuery, listOf, rowToWire, TenantCreate, TenantPatch, TenantSchema, Uuid } from "../wire";
+import { security } from "./crud";
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+const Params = z.object({ tenantId: Uuid.openapi({ param: { name: "tenantId", in: "path" } }) });
+
+export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/tenants",
+      tags: ["Tenants"],
+      summary: "Create a tenant (platform only)",
+      security,
+      request: { body: { required: true, content: { "application/json": { schema: TenantCreate } } } },
+      responses: { 201: { ...json(TenantSchema, "The tenant created"), headers: z.object({ Location: z.string() }) }, ...adminErrors, ...conflictResponse },
+    }),
+    async (c) => {
+      const row = await createTenant(coreCtx(c), c.req.valid("json"));
+      c.header("Location", `/api/v1/tenants/${row.id}`);
+      return c.json(rowToWire(row), 201);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants",
+      tags: ["Tenants"],
+      summary: "List tenants (the platform sees all, a tenant admin its own)",
+      security,
+      request: { query: ListQuery },
+      responses: { 200: json(listOf(TenantSchema, "TenantList"), "A page of tenants"), ...adminErrors },
+    }),
+    async (c) => {
+      const page = await listTenants(coreCtx(c), c.req.valid("query"));
+      return c.json({ data: page.data.map(rowToWire), nextCursor: page.nextCursor }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants/{tenantId}",
+      tags: ["Tenants"],
+      summary: "Get a tenant",
+      security,
+      request: { params: Params },
+      responses: { 200: json(TenantSchema, "The tenant"), ...adminErrors },
+    }),
+    async (c) => c.json(rowToWire(await getTenant(coreCtx(c), c.req.valid("param").tenantId)), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/tenants/{tenantId}",
+      tags: ["Tenants"],
+      summary: "Update a tenant",
+      security,
+      request: { params: Params, body: { required: true, content: { "application/json": { schema: TenantPatch } } } },
+      responses: { 200: json(TenantSchema, "The tenant as updated"), ...adminErrors, ...conflictResponse },
+    }),
+    async (c) => c.json(rowToWire(await updateTenant(coreCtx(c), c.req.valid("param").tenantId, c.req.valid("json"))), 200),
+  );
+}

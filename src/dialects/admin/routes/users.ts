@@ -1,0 +1,83 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { assertTenantClaim } from "../../../core/resources";
+import { getUser } from "../../../core/users/get-user";
+import { listTenantUsers } from "../../../core/users/list-users";
+import type { User } from "../../../core/users/view";
+import { USER_STATUSES } from "../../../db/schema";
+import { coreCtx } from "../../../http/context";
+import type { AppEnv } from "../../../http/types";
+import { adminErrors } from "../errors";
+import { ListQuery, listOf, UserSchema, Uuid } from "../wire";
+import { security } from "./crud";
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+const TenantParam = z.object({ tenantId: Uuid.openapi({ param: { name: "tenantId", in: "path" } }) });
+
+export function userToWire(u: User): z.infer<typeof UserSchema> {
+  return {
+    id: u.id,
+    tenantId: u.tenantId,
+    customerId: u.customerId,
+    resellerId: u.resellerId,
+    firstName: u.firstName,
+    lastName: u.lastName,
+    email: u.email,
+    mobile: u.mobile,
+    status: u.status,
+    emailVerified: u.emailVerified,
+    isFirstLogin: u.isFirstLogin,
+    subroleId: u.subrole?.id ?? null,
+    groupIds: u.groups.map((g) => g.id),
+    hasPassword: u.hasPassword,
+    extAuthRefId: u.extAuthRefId,
+    createdAt: new Date(u.createdAt).toISOString(),
+    createdBy: u.createdBy,
+    updatedAt: new Date(u.updatedAt).toISOString(),
+    updatedBy: u.updatedBy,
+  };
+}
+
+export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants/{tenantId}/users",
+      tags: ["Users"],
+      summary: "List the tenant's users (every customer, every dialect)",
+      security,
+      request: {
+        params: TenantParam,
+        query: ListQuery.extend({
+          customerId: Uuid.optional(),
+          resellerId: Uuid.optional(),
+          status: z.enum(USER_STATUSES).optional(),
+          email: z.string().max(255).optional(),
+        }),
+      },
+      responses: { 200: json(listOf(UserSchema, "UserList"), "A page of users, oldest first"), ...adminErrors },
+    }),
+    async (c) => {
+      const { tenantId } = c.req.valid("param");
+      const { limit, cursor, ...filter } = c.req.valid("query");
+      const page = await listTenantUsers(coreCtx(c), tenantId, filter, { limit, cursor });
+      return c.json({ data: page.data.map(userToWire), nextCursor: page.nextCursor }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants/{tenantId}/users/{userId}",
+      tags: ["Users"],
+      summary: "Get a user",
+      security,
+      request: { params: TenantParam.extend({ userId: Uuid.openapi({ param: { name: "userId", in: "path" } }) }) },
+      responses: { 200: json(UserSchema, "The user"), ...adminErrors },
+    }),
+    async (c) => {
+      const { tenantId, userId } = c.req.valid("param");
+      const ctx = coreCtx(c);
+      assertTenantClaim(ctx, tenantId);
+      return c.json(userToWire(await getUser(ctx, { userId, tenantId })), 200);
+    },
+  );
+}

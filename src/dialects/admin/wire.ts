@@ -1,0 +1,198 @@
+/**
+ * Wire schemas of the admin API (JSON camelCase, times ISO 8601). Request bodies are strict:
+ * an unknown or mass-assigned property (`id`, `tenantId`, `secretHash`, `createdAt`…) is a 400.
+ */
+import { z } from "@hono/zod-openapi";
+import { PERMISSIONS, ROLES, SCOPES, USER_STATUSES } from "../../db/schema";
+
+export const Uuid = z.uuid();
+const Name = z.string().trim().min(1).max(255);
+const Iso = z.string().openapi({ format: "date-time", example: "2026-01-31T12:00:00.000Z" });
+const Slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "Lower-case letters, digits, '-' and '_', at most 64 characters, starting with a letter or digit.");
+const meta = { createdAt: Iso, updatedAt: Iso };
+const tenantOwned = { id: Uuid, tenantId: Uuid };
+const NullableUuid = Uuid.nullable();
+
+/** Refuses an empty PATCH body: a patch must change something. */
+export function nonEmpty<T extends z.ZodObject>(schema: T) {
+  return schema.refine((v) => Object.keys(v).length > 0, { message: "At least one property is required." });
+}
+
+export const TenantSchema = z.object({ id: Uuid, domain: z.string(), name: z.string(), ...meta }).openapi("Tenant");
+export const TenantCreate = z
+  .strictObject({
+    domain: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(253)
+      .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, "A DNS host name, e.g. portal.example.com."),
+    name: Name,
+  })
+  .openapi("TenantCreate");
+export const TenantPatch = nonEmpty(TenantCreate.partial()).openapi("TenantPatch");
+
+export const ProjectSchema = z.object({ ...tenantOwned, key: z.string(), name: z.string(), ...meta }).openapi("Project");
+export const ProjectCreate = z.strictObject({ key: Slug, name: Name }).openapi("ProjectCreate");
+export const ProjectPatch = nonEmpty(ProjectCreate.partial()).openapi("ProjectPatch");
+
+export const ResellerSchema = z.object({ ...tenantOwned, name: z.string(), ...meta }).openapi("Reseller");
+export const ResellerCreate = z.strictObject({ name: Name }).openapi("ResellerCreate");
+export const ResellerPatch = nonEmpty(ResellerCreate.partial()).openapi("ResellerPatch");
+
+export const CustomerSchema = z
+  .object({
+    ...tenantOwned,
+    projectId: NullableUuid,
+    resellerId: NullableUuid,
+    key: z.string().nullable(),
+    name: z.string(),
+    tenantName: z.string().nullable(),
+    region: z.enum(["eu", "us"]).nullable(),
+    isNfr: z.boolean(),
+    ...meta,
+  })
+  .openapi("Customer");
+export const CustomerCreate = z
+  .strictObject({
+    name: Name,
+    projectId: NullableUuid.optional(),
+    resellerId: NullableUuid.optional(),
+    key: z.string().trim().min(1).max(64).nullable().optional(),
+    tenantName: Name.nullable().optional(),
+    region: z.enum(["eu", "us"]).nullable().optional(),
+    isNfr: z.boolean().optional(),
+  })
+  .openapi("CustomerCreate");
+export const CustomerPatch = nonEmpty(CustomerCreate.partial()).openapi("CustomerPatch");
+
+const Permissions = z
+  .array(z.enum(PERMISSIONS))
+  .max(PERMISSIONS.length)
+  .refine((a) => new Set(a).size === a.length, "Permissions must not repeat.");
+export const SubroleSchema = z
+  .object({
+    ...tenantOwned,
+    customerId: NullableUuid,
+    code: z.string(),
+    label: z.string(),
+    displayName: z.string(),
+    description: z.string(),
+    permissions: z.array(z.enum(PERMISSIONS)),
+    ...meta,
+  })
+  .openapi("Subrole");
+export const SubroleCreate = z
+  .strictObject({
+    customerId: NullableUuid.optional(),
+    code: Slug,
+    label: Name,
+    displayName: Name,
+    description: z.string().max(1000).optional(),
+    permissions: Permissions,
+  })
+  .openapi("SubroleCreate");
+export const SubrolePatch = nonEmpty(SubroleCreate.omit({ customerId: true }).partial()).openapi("SubrolePatch");
+
+export const GroupSchema = z.object({ ...tenantOwned, name: z.string(), ...meta }).openapi("Group");
+export const GroupCreate = z.strictObject({ name: Name }).openapi("GroupCreate");
+export const GroupPatch = nonEmpty(GroupCreate.partial()).openapi("GroupPatch");
+
+const Scopes = z
+  .array(z.enum(SCOPES))
+  .max(SCOPES.length)
+  .refine((a) => new Set(a).size === a.length, "Scopes must not repeat.");
+export const AccountSchema = z
+  .object({
+    ...tenantOwned,
+    clientId: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    customerId: NullableUuid,
+    resellerId: NullableUuid,
+    projectId: NullableUuid,
+    scopes: z.array(z.enum(SCOPES)),
+    disabled: z.boolean(),
+    ...meta,
+  })
+  .openapi("Account");
+export const AccountCreated = AccountSchema.extend({
+  clientSecret: z.string().openapi({ description: "Shown once; only its hash is stored." }),
+}).openapi("AccountCreated");
+export const AccountCreate = z
+  .strictObject({
+    name: Name,
+    role: z.enum(["tenant_admin", "reseller", "customer"]),
+    customerId: NullableUuid.optional(),
+    resellerId: NullableUuid.optional(),
+    projectId: NullableUuid.optional(),
+    scopes: Scopes,
+    disabled: z.boolean().optional(),
+  })
+  .openapi("AccountCreate");
+export const AccountPatch = nonEmpty(z.strictObject({ name: Name, scopes: Scopes, disabled: z.boolean() }).partial()).openapi("AccountPatch");
+
+export const UserSchema = z
+  .object({
+    ...tenantOwned,
+    customerId: NullableUuid,
+    resellerId: NullableUuid,
+    firstName: z.string(),
+    lastName: z.string(),
+    email: z.string(),
+    mobile: z.string().nullable(),
+    status: z.enum(USER_STATUSES),
+    emailVerified: z.boolean(),
+    isFirstLogin: z.boolean(),
+    subroleId: NullableUuid,
+    groupIds: z.array(Uuid),
+    hasPassword: z.boolean(),
+    extAuthRefId: z.string(),
+    createdAt: Iso,
+    createdBy: z.string(),
+    updatedAt: Iso,
+    updatedBy: z.string(),
+  })
+  .openapi("User");
+
+export const AuditEventSchema = z
+  .object({
+    id: Uuid,
+    tenantId: Uuid,
+    at: Iso,
+    actorId: z.string(),
+    action: z.string(),
+    targetType: z.string(),
+    targetId: z.string(),
+    customerId: NullableUuid,
+    correlationId: z.string(),
+    changes: z.record(z.string(), z.unknown()),
+  })
+  .openapi("AuditEvent");
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size, 1–200 (default 50)." }),
+  cursor: z.string().max(512).optional().openapi({ description: "The nextCursor of the previous page." }),
+});
+
+export function listOf<T extends z.ZodType>(item: T, name: string) {
+  return z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+}
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+/**
+ * Storage row → admin wire: times as ISO strings, storage-only columns removed. The result is
+ * described by the resource's wire schema; TypeScript cannot follow the key mapping.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the wire schema is the contract here
+export function rowToWire<T extends object>(row: T): any {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (k === "secretHash" || k === "passwordHash" || k === "emailNorm" || k === "deletedAt") continue;
+    out[k] = k === "createdAt" || k === "updatedAt" || k === "at" ? iso(v as number) : v;
+  }
+  return out;
+}

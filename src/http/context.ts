@@ -1,0 +1,14 @@
+import type { Context } from "hono";
+import type { Ctx } from "../core/context";
+import type { AppEnv } from "./types";
+
+/** The core's view of this request: its db handle, principal and correlation id. */
+export function coreCtx(c: Context<AppEnv>): Ctx {
+  return {
+    db: c.var.db,
+    principal: c.var.principal,
+    correlationId: c.var.correlationId,
+    now: () => Date.now(),
+    newId: () => crypto.randomUUID(),
+  };
+}

@@ -1,0 +1,80 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ZodError } from "zod";
+import { DomainError, invalid, toDomainError, type FieldIssue } from "../core/errors";
+import type { AppEnv } from "./types";
+
+/**
+ * How a dialect answers an error: one function per dialect, fed by one exhaustive table there.
+ * Everything that fails in a request reaches it as a DomainError.
+ */
+export type ErrorRenderer = (c: Context<AppEnv>, err: DomainError) => Response;
+
+/** Zod issues as field issues with dotted paths (`groups.2.id`), one per offending property. */
+export function zodIssues(error: ZodError): FieldIssue[] {
+  return error.issues.map((i) => {
+    const path = i.path.map(String).join(".");
+    if (i.code === "unrecognized_keys") {
+      return { field: [path, ...i.keys].filter(Boolean).join("."), message: "This property is not allowed." };
+    }
+    return { field: path, message: i.message };
+  });
+}
+
+export function validationError(error: ZodError, target: string): DomainError {
+  const issues = zodIssues(error);
+  // An unknown property is reported once per property, each under its own name.
+  const expanded = issues.flatMap((i) => (i.field.includes(",") ? i.field.split(",").map((f) => ({ ...i, field: f })) : [i]));
+  const names = expanded.map((i) => i.field || target).join(", ");
+  return invalid(`Invalid ${target}: ${names}.`, expanded);
+}
+
+/**
+ * Normalises anything thrown in a dialect: framework errors (malformed JSON, body limit) become
+ * their DomainError; unknown errors become an opaque INTERNAL, logged with its kind only.
+ */
+export function normaliseError(err: unknown): DomainError {
+  if (err instanceof DomainError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 400) return invalid("The request body is not valid JSON.", [{ field: "body", message: "Malformed JSON." }]);
+    if (err.status === 413) return new DomainError("PAYLOAD_TOO_LARGE", "The request body is larger than 64 KiB.");
+  }
+  return toDomainError(err);
+}
+
+/** What may be logged of an internal error: its class and SQLite code, never its text or params. */
+export function errorKind(err: unknown): string {
+  const names: string[] = [];
+  let cur: unknown = err;
+  for (let i = 0; i < 5 && cur instanceof Error; i++) {
+    const sqlite = /SQLITE_[A-Z_]+/.exec(cur.message)?.[0];
+    names.push(sqlite ? `${cur.name}(${sqlite})` : cur.name);
+    cur = cur.cause;
+  }
+  return names.join(" <- ") || typeof err;
+}
+
+/**
+ * The status each code has unless a vendor documents another (a dialect spreads this table and
+ * overrides, e.g. Worth answers a duplicate e-mail with 400).
+ */
+export const DEFAULT_STATUS = {
+  INVALID: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+} as const satisfies Record<import("../core/errors").ErrorCode, number>;
+
+/** Headers every dialect sends with an error: the Bearer challenge on 401, Retry-After on 429. */
+export function errorHeaders(err: DomainError, withChallenge: boolean): Record<string, string> {
+  const h: Record<string, string> = {};
+  if (err.code === "UNAUTHENTICATED" && withChallenge) h["WWW-Authenticate"] = 'Bearer realm="customer-users"';
+  if (err.code === "RATE_LIMITED" && err.retryAfter !== undefined) h["Retry-After"] = String(err.retryAfter);
+  return h;
+}

@@ -1,0 +1,114 @@
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { authConfig } from "../auth/config";
+import { verifyAccessToken } from "../auth/tokens";
+import { DomainError, forbidden, unauthenticated } from "../core/errors";
+import { openDb } from "../db/client";
+import type { Scope } from "../db/schema";
+import { errorKind } from "./errors";
+import type { AppEnv } from "./types";
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+const SAFE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Root middleware: correlation id, per-request db handle, `Server-Timing`, `Cache-Control` and one
+ * structured log line per request. It runs before every dialect and the docs.
+ */
+export const requestContext = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const started = performance.now();
+  const given = c.req.header("x-correlation-id");
+  const correlationId = given !== undefined && SAFE_CORRELATION_ID.test(given) ? given : crypto.randomUUID();
+  c.set("correlationId", correlationId);
+  const { db, trips } = openDb(c.env.DB);
+  c.set("db", db);
+  c.set("trips", trips);
+  await next();
+  c.header("X-Correlation-Id", correlationId);
+  if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+  if (c.env.SERVER_TIMING === "on") c.header("Server-Timing", `db;desc="${trips.count}";dur=${trips.ms.toFixed(1)}`);
+  if (c.env.REQUEST_LOG !== "off") {
+    const err = c.var.error;
+    const line: Record<string, unknown> = {
+      level: c.res.status >= 500 ? "error" : "info",
+      msg: "request",
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      durationMs: Math.round(performance.now() - started),
+      dbTrips: trips.count,
+      correlationId,
+    };
+    if (err) {
+      line.errorCode = err.code;
+      if (err.code === "INTERNAL") line.errorKind = errorKind(err.cause);
+    }
+    console.log(JSON.stringify(line));
+  }
+};
+
+/**
+ * Verifies the bearer token and sets the principal. Only `Authorization: Bearer <jwt>` is accepted:
+ * another scheme, a repeated header or a token in the query string is 401.
+ */
+export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const query = new URL(c.req.url).searchParams;
+  if (query.has("access_token") || query.has("token")) throw unauthenticated();
+  const header = c.req.header("authorization") ?? "";
+  const m = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i.exec(header);
+  if (!m) throw unauthenticated();
+  c.set("principal", await verifyAccessToken(m[1] as string, authConfig(c.env)));
+  await next();
+};
+
+/** 403 unless the verified principal holds the scope. */
+export const requireScope =
+  (scope: Scope): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    if (!c.var.principal.scopes.has(scope)) throw forbidden("The token lacks the required scope.");
+    await next();
+  };
+
+/** The admin API: scope `admin` and a role that administers tenants. */
+export const requireAdmin = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const p = c.var.principal;
+  if (!p.scopes.has("admin") || (p.role !== "platform" && p.role !== "tenant_admin")) throw forbidden("The token does not grant the admin API.");
+  await next();
+};
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
+
+/**
+ * 413 past 64 KiB (streamed bodies included: the limit counts bytes as they arrive, not a
+ * Content-Length) and 415 for a body that is not JSON. Both are thrown, so each dialect answers
+ * them in its own envelope.
+ */
+export const jsonBodies = (opts: { allowForm?: boolean } = {}): MiddlewareHandler<AppEnv>[] => [
+  async (c, next) => {
+    const m = c.req.method;
+    if (m === "POST" || m === "PUT" || m === "PATCH") {
+      const type = c.req.header("content-type") ?? "";
+      const form = opts.allowForm === true && /^application\/x-www-form-urlencoded\s*(?:;.*)?$/i.test(type);
+      if (!JSON_TYPE.test(type) && !form) {
+        throw new DomainError("UNSUPPORTED_MEDIA_TYPE", "The request body must be application/json.");
+      }
+    }
+    await next();
+  },
+  bodyLimit({
+    maxSize: BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new DomainError("PAYLOAD_TOO_LARGE", "The request body is larger than 64 KiB.");
+    },
+  }),
+];
+
+/**
+ * Workers Rate Limiting (CONTRACT §4). `key` names the bucket (tenant, client id, e-mail);
+ * `RATE_LIMITS=off` disables it. The binding's period is the longest a client has to wait.
+ */
+export async function enforceRateLimit(limiter: RateLimit | undefined, enabled: string | undefined, key: string, periodSeconds: number): Promise<void> {
+  if (enabled === "off" || limiter === undefined) return;
+  const { success } = await limiter.limit({ key });
+  if (!success) throw new DomainError("RATE_LIMITED", "Too many requests.", { retryAfter: periodSeconds });
+}

@@ -1,0 +1,26 @@
+import type { Ctx } from "../core/context";
+import type { DomainError } from "../core/errors";
+import type { Principal } from "../core/principal";
+import type { Db, RoundTrips } from "../db/client";
+
+/** Secrets and optional variables that `wrangler types` cannot see in wrangler.toml. */
+export interface AppBindings extends Env {
+  JWKS_ISSUER?: string;
+  JWKS_AUDIENCE?: string;
+}
+
+export interface AppVariables {
+  correlationId: string;
+  db: Db;
+  trips: RoundTrips;
+  principal: Principal;
+  /** Set by the error handler of the dialect that answered, for the request log line. */
+  error?: DomainError;
+}
+
+export interface AppEnv {
+  Bindings: AppBindings;
+  Variables: AppVariables;
+}
+
+export type { Ctx };
