@@ -8,7 +8,12 @@ import type { Context } from "hono";
 import { notFound as notFoundError } from "./core/errors";
 import { adminRouter } from "./dialects/admin/router";
 import { renderProblem } from "./dialects/admin/errors";
+import { renderCloudCockpit } from "./dialects/cloudcockpit/errors";
+import { cloudcockpitRouter } from "./dialects/cloudcockpit/router";
 import { renderCorti } from "./dialects/corti/errors";
+import { cortiRouter } from "./dialects/corti/router";
+import { renderWorth } from "./dialects/worth/errors";
+import { worthRouter } from "./dialects/worth/router";
 import { tokenRouter } from "./dialects/token/router";
 import { docsPage } from "./docs/page";
 import { normaliseError, type ErrorRenderer } from "./http/errors";
@@ -17,7 +22,9 @@ import type { AppEnv } from "./http/types";
 
 /** Which dialect answers for a path: the longest matching base wins. */
 const RENDERERS: [prefix: string, render: ErrorRenderer][] = [
+  ["/auth/api/v1/", renderWorth],
   ["/functions/v1/public/", renderCorti],
+  ["/v1/", renderCloudCockpit],
   ["/api/v1/", renderProblem],
 ];
 
@@ -33,6 +40,9 @@ export function buildApp() {
   app.route("/api/v1", adminRouter());
   app.route("/", tokenRouter(false));
   app.route("/functions/v1/public", tokenRouter(true));
+  app.route("/auth/api/v1", worthRouter());
+  app.route("/functions/v1/public", cortiRouter());
+  app.route("/v1", cloudcockpitRouter());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/doc", (c) => ({

@@ -43,6 +43,8 @@ export interface DomainErrorOptions {
   subject?: Subject;
   /** Seconds, for RATE_LIMITED. */
   retryAfter?: number;
+  /** True when the input failed its schema (before any verb ran); some vendors name this apart. */
+  validation?: boolean;
   cause?: unknown;
 }
 
@@ -51,6 +53,7 @@ export class DomainError extends Error {
   readonly issues: FieldIssue[];
   readonly subject: Subject | undefined;
   readonly retryAfter: number | undefined;
+  readonly validation: boolean;
 
   constructor(code: ErrorCode, message: string, options: DomainErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -59,6 +62,7 @@ export class DomainError extends Error {
     this.issues = options.issues ?? [];
     this.subject = options.subject;
     this.retryAfter = options.retryAfter;
+    this.validation = options.validation ?? false;
   }
 }
 

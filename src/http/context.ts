@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { authConfig } from "../auth/config";
 import type { Ctx } from "../core/context";
 import type { AppEnv } from "./types";
 
@@ -11,4 +12,9 @@ export function coreCtx(c: Context<AppEnv>): Ctx {
     now: () => Date.now(),
     newId: () => crypto.randomUUID(),
   };
+}
+
+/** What the user verbs need besides the context: the pepper for password hashing. */
+export function passwordDeps(c: Context<AppEnv>): { pepper: string } {
+  return { pepper: authConfig(c.env).pepper };
 }

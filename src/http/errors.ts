@@ -26,7 +26,7 @@ export function validationError(error: ZodError, target: string): DomainError {
   // An unknown property is reported once per property, each under its own name.
   const expanded = issues.flatMap((i) => (i.field.includes(",") ? i.field.split(",").map((f) => ({ ...i, field: f })) : [i]));
   const names = expanded.map((i) => i.field || target).join(", ");
-  return invalid(`Invalid ${target}: ${names}.`, expanded);
+  return new DomainError("INVALID", `Invalid ${target}: ${names}.`, { issues: expanded, validation: true });
 }
 
 /**

@@ -112,3 +112,13 @@ export async function enforceRateLimit(limiter: RateLimit | undefined, enabled: 
   const { success } = await limiter.limit({ key });
   if (!success) throw new DomainError("RATE_LIMITED", "Too many requests.", { retryAfter: periodSeconds });
 }
+
+/**
+ * The per-tenant limit of the user routes of every dialect (CONTRACT §4), keyed by the token's
+ * tenant (platform tokens share one bucket). Runs after authenticate().
+ */
+export const userRouteLimit = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const p = c.var.principal;
+  await enforceRateLimit(c.env.USER_RATE_LIMITER, c.env.RATE_LIMITS, `tenant:${p.tenantId ?? "platform"}`, 10);
+  await next();
+};
