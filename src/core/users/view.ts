@@ -39,6 +39,11 @@ export interface User {
   updatedBy: string;
 }
 
+/**
+ * Every column read from a joined table carries its own alias: drizzle reads joins in D1's array
+ * mode, and D1 collapses result columns of the same name (users.id and subroles.id), which shifts
+ * every later value. A test reads a user with a subrole and groups back field by field.
+ */
 export const userSelection = {
   id: users.id,
   tenantId: users.tenantId,
@@ -51,27 +56,28 @@ export const userSelection = {
   status: users.status,
   emailVerified: users.emailVerified,
   isFirstLogin: users.isFirstLogin,
-  hasPassword: sql<number>`${users.passwordHash} is not null`,
+  hasPassword: sql<number>`${users.passwordHash} is not null`.as("u_has_password"),
   extAuthRefId: users.extAuthRefId,
   createdAt: users.createdAt,
   createdBy: users.createdBy,
   updatedAt: users.updatedAt,
   updatedBy: users.updatedBy,
-  subroleId: subroles.id,
-  subroleCode: subroles.code,
-  subroleLabel: subroles.label,
-  subroleDisplayName: subroles.displayName,
-  subroleDescription: subroles.description,
-  subrolePermissions: subroles.permissions,
-  groupsJson: sql<string>`(select json_group_array(json_object('id', g.id, 'name', g.name)) from user_groups ug join groups g on g.id = ug.group_id where ug.user_id = ${users.id})`,
-  customerTenantId: customers.tenantId,
-  customerResellerId: customers.resellerId,
-  customerProjectId: customers.projectId,
+  subroleId: sql<string | null>`${subroles.id}`.as("sr_id"),
+  subroleCode: sql<string | null>`${subroles.code}`.as("sr_code"),
+  subroleLabel: sql<string | null>`${subroles.label}`.as("sr_label"),
+  subroleDisplayName: sql<string | null>`${subroles.displayName}`.as("sr_display_name"),
+  subroleDescription: sql<string | null>`${subroles.description}`.as("sr_description"),
+  subrolePermissions: sql<string | null>`${subroles.permissions}`.as("sr_permissions"),
+  groupsJson: sql<string>`(select json_group_array(json_object('id', g.id, 'name', g.name)) from user_groups ug join groups g on g.id = ug.group_id where ug.user_id = ${users.id})`.as(
+    "u_groups",
+  ),
+  customerTenantId: sql<string | null>`${customers.tenantId}`.as("c_tenant_id"),
+  customerResellerId: sql<string | null>`${customers.resellerId}`.as("c_reseller_id"),
+  customerProjectId: sql<string | null>`${customers.projectId}`.as("c_project_id"),
 };
 
-export type UserSelectionRow = {
-  [K in keyof typeof userSelection]: (typeof userSelection)[K] extends { _: { data: infer D } } ? D | null : unknown;
-};
+type Selected<T> = T extends { _: { data: infer D } } ? D : T extends { _: { type: infer D } } ? D : unknown;
+export type UserSelectionRow = { [K in keyof typeof userSelection]: Selected<(typeof userSelection)[K]> | null };
 
 export function toUser(r: UserSelectionRow): User {
   const groups = JSON.parse((r.groupsJson as string | null) ?? "[]") as { id: string; name: string }[];
@@ -97,7 +103,7 @@ export function toUser(r: UserSelectionRow): User {
             label: r.subroleLabel as string,
             displayName: r.subroleDisplayName as string,
             description: r.subroleDescription as string,
-            permissions: (r.subrolePermissions as Permission[] | null) ?? [],
+            permissions: JSON.parse(r.subrolePermissions ?? "[]") as Permission[],
           },
     groups,
     hasPassword: Boolean(r.hasPassword),
