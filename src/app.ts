@@ -45,6 +45,11 @@ export function buildApp() {
   app.route("/v1", cloudcockpitRouter());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "clientBasic", {
+    type: "http",
+    scheme: "basic",
+    description: "OAuth 2.0 client authentication (RFC 6749 §2.3.1) at POST /auth/token",
+  });
   app.doc31("/doc", (c) => ({
     openapi: "3.1.0",
     info: {

@@ -3,8 +3,4 @@ declare namespace Cloudflare {
     /** Read from migrations/ by vitest.config.ts and applied by test/setup.ts. */
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   }
-  /** Types `exports.default` of cloudflare:workers in tests. */
-  interface GlobalProps {
-    mainModule: typeof import("../src/index");
-  }
 }

@@ -145,6 +145,8 @@ export function tokenRouter(cortiBase: boolean): OpenAPIHono<AppEnv> {
     tags: [cortiBase ? "Corti" : "Authentication"],
     summary: cortiBase ? "Log in with e-mail and password (Corti)" : "Obtain an access token (client credentials, or e-mail and password)",
     description: `Body limit ${BODY_LIMIT_BYTES / 1024} KiB. Ten consecutive failed logins lock an e-mail for 15 minutes.`,
+    // No bearer token: the client authenticates with its credentials in the body or HTTP Basic.
+    security: [{}, { clientBasic: [] }],
     request: {
       body: {
         required: true,
