@@ -43,8 +43,22 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**/*.mjs", "bench/**/*.mjs"],
-    languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly", fetch: "readonly", setTimeout: "readonly", clearTimeout: "readonly", Buffer: "readonly", performance: "readonly" } },
+    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "bench/**/*.js"],
+    languageOptions: {
+      globals: {
+        console: "readonly",
+        process: "readonly",
+        URL: "readonly",
+        fetch: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        Buffer: "readonly",
+        performance: "readonly",
+        crypto: "readonly",
+        TextEncoder: "readonly",
+        Response: "readonly",
+      },
+    },
   },
   {
     files: ["public/**/*.js"],

@@ -1,0 +1,325 @@
+// npm run bench — the product against its floor, on this machine, in one run.
+//
+// Starts the floor Worker (bench/floor) and the product under `wrangler dev` on loopback, each with
+// its own fresh local D1, seeds the product through its own APIs (admin API for the tenant,
+// customers, subrole and client; the users in bulk SQL while the product is stopped), then drives
+// load from this process with autocannon, interleaving floor and product rounds (A B A B …) per
+// scenario. Every figure is reported as a ratio to the floor measured in the same run.
+//
+// Environment: BENCH_ROUNDS (3), BENCH_DURATION (5 s), BENCH_WARMUP (1 s), BENCH_CONNECTIONS (16),
+// BENCH_USERS (10000), BENCH_SCALE ("1000,100000": customer sizes for the list-latency check).
+import autocannon from "autocannon";
+import { spawn, spawnSync } from "node:child_process";
+import { createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const state = join(root, "bench", ".state");
+const wrangler = join(root, "node_modules", ".bin", "wrangler");
+const cfg = {
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+  duration: Number(process.env.BENCH_DURATION ?? 5),
+  warmup: Number(process.env.BENCH_WARMUP ?? 1),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 16),
+  users: Number(process.env.BENCH_USERS ?? 10_000),
+  scale: (process.env.BENCH_SCALE ?? "1000,100000").split(",").map(Number).filter((n) => n > 0),
+};
+const FLOOR_PORT = 8790;
+const PRODUCT_PORT = 8791;
+const SECRETS = {
+  JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789",
+  BOOTSTRAP_CLIENT_ID: "bench-bootstrap",
+  BOOTSTRAP_CLIENT_SECRET: "bench-bootstrap-secret",
+  PASSWORD_PEPPER: "bench-pepper-0123456789abcdef",
+  RATE_LIMITS: "off",
+  SERVER_TIMING: "off",
+  REQUEST_LOG: "off",
+};
+const children = new Set();
+
+function log(...args) {
+  console.log(...args);
+}
+
+function wr(args, opts = {}) {
+  const r = spawnSync(wrangler, args, { cwd: root, encoding: "utf8", env: { ...process.env, CI: "true" }, ...opts });
+  if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Starts `wrangler dev` in its own process group, so stop() can end it and its workerd children. */
+async function start(name, args, port) {
+  const child = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", ...args], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, CI: "true" },
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  children.add(child);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      return child;
+    } catch {
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    if (child.exitCode !== null) break;
+  }
+  throw new Error(`${name} did not start:\n${output.slice(-3000)}`);
+}
+
+function stop(child) {
+  if (!children.has(child)) return;
+  children.delete(child);
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+}
+
+function stopAll() {
+  for (const c of [...children]) stop(c);
+}
+process.on("exit", stopAll);
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => (stopAll(), process.exit(130)));
+
+async function api(method, path, { token, body, headers = {} } = {}) {
+  const res = await fetch(`http://127.0.0.1:${PRODUCT_PORT}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+const sqlValue = (v) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
+
+/** Bulk users as SQL (what would take minutes through the API for 100,000). */
+/** Deterministic RFC 9562-shaped ids: `<prefix>-0000-4000-8000-<i>` (prefix: 8 hex digits). */
+const benchId = (prefix, i) => `${prefix}-0000-4000-8000-${String(i).padStart(12, "0")}`;
+
+function usersSql({ tenantId, customerId, count, prefix, subroleId, passwordHash = null, emailOf = (i) => `user${i}@${prefix}.bench.test` }) {
+  const lines = [];
+  const now = Date.now() - count * 10;
+  for (let i = 0; i < count; i++) {
+    const id = benchId(prefix, i);
+    const email = emailOf(i);
+    const row = [id, tenantId, customerId, `First${i % 997}`, `Last${i % 991}`, email, email, "ACTIVE", 0, 1, subroleId, passwordHash, id, now + i * 10, "bench", now + i * 10, "bench"];
+    lines.push(`(${row.map(sqlValue).join(",")})`);
+  }
+  const out = [];
+  for (let i = 0; i < lines.length; i += 500) {
+    out.push(
+      `INSERT INTO users (id, tenant_id, customer_id, first_name, last_name, email, email_norm, status, email_verified, is_first_login, subrole_id, password_hash, ext_auth_ref_id, created_at, created_by, updated_at, updated_by) VALUES\n${lines.slice(i, i + 500).join(",\n")};`,
+    );
+  }
+  return out.join("\n");
+}
+
+function passwordHash(password, pepper) {
+  const peppered = createHmac("sha256", pepper).update(password.normalize("NFKC")).digest();
+  const salt = randomBytes(16);
+  return `pbkdf2-sha256$v=1$i=100000$${salt.toString("base64url")}$${pbkdf2Sync(peppered, salt, 100_000, 32, "sha256").toString("base64url")}`;
+}
+
+function execSql(file, persist, config) {
+  wr(["d1", "execute", "DB", "--local", "--persist-to", persist, "--file", file, ...(config ? ["-c", config] : [])]);
+}
+
+async function load(url, { method = "GET", headers = {}, body, setupRequest } = {}, duration) {
+  const requests = setupRequest ? [{ method, headers, setupRequest }] : undefined;
+  const result = await autocannon({
+    url,
+    method,
+    headers,
+    body,
+    requests,
+    connections: cfg.connections,
+    duration,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function main() {
+  log(`bench: ${cfg.rounds} rounds × ${cfg.duration}s (+${cfg.warmup}s warm-up), ${cfg.connections} connections, ${cfg.users} users`);
+  rmSync(state, { recursive: true, force: true });
+  const floorState = join(state, "floor");
+  const productState = join(state, "product");
+  mkdirSync(floorState, { recursive: true });
+  mkdirSync(productState, { recursive: true });
+  const floorConfig = join(root, "bench", "floor", "wrangler.toml");
+  const productVars = Object.entries(SECRETS).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+
+  log("migrating both databases…");
+  wr(["d1", "migrations", "apply", "DB", "--local", "--persist-to", productState]);
+  wr(["d1", "migrations", "apply", "DB", "--local", "--persist-to", floorState, "-c", floorConfig]);
+
+  // Seed the product through its own APIs.
+  let product = await start("product", ["--persist-to", productState, ...productVars], PRODUCT_PORT);
+  const boot = await api("POST", "/auth/token", { body: { grant_type: "client_credentials", client_id: SECRETS.BOOTSTRAP_CLIENT_ID, client_secret: SECRETS.BOOTSTRAP_CLIENT_SECRET } });
+  const domain = "bench.example.com";
+  const tenant = await api("POST", "/api/v1/tenants", { token: boot.access_token, body: { domain, name: "Bench" } });
+  const T = `/api/v1/tenants/${tenant.id}`;
+  const project = await api("POST", `${T}/projects`, { token: boot.access_token, body: { key: "bench", name: "Bench" } });
+  const subrole = await api("POST", `${T}/subroles`, {
+    token: boot.access_token,
+    body: { code: "member", label: "Member", displayName: "Member", permissions: ["customer_user:read", "customer_user:write"] },
+  });
+  const customer = await api("POST", `${T}/customers`, { token: boot.access_token, body: { name: "Main", projectId: project.id, key: "main" } });
+  const scaleCustomers = [];
+  for (const n of cfg.scale) scaleCustomers.push({ n, ...(await api("POST", `${T}/customers`, { token: boot.access_token, body: { name: `Scale ${n}` } })) });
+  const account = await api("POST", `${T}/accounts`, { token: boot.access_token, body: { name: "bench", role: "tenant_admin", scopes: ["users:read", "users:write", "admin"] } });
+  stop(product);
+
+  log(`seeding ${cfg.users} users (+ ${cfg.scale.join(", ")} for the scale check)…`);
+  const pw = "bench-password-123456";
+  const hash = passwordHash(pw, SECRETS.PASSWORD_PEPPER);
+  const seedFile = join(state, "users.sql");
+  const mainUsers = usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, prefix: "b0000000", subroleId: subrole.id });
+  const loginUser = usersSql({ tenantId: tenant.id, customerId: customer.id, count: 1, prefix: "c0000000", subroleId: subrole.id, passwordHash: hash, emailOf: () => "login@bench.test" });
+  const scaleSql = scaleCustomers.map((c, i) => usersSql({ tenantId: tenant.id, customerId: c.id, count: c.n, prefix: `d${i}000000`.slice(0, 8), subroleId: subrole.id })).join("\n");
+  writeFileSync(seedFile, `${mainUsers}\n${loginUser}\n${scaleSql}\n`);
+  execSql(seedFile, productState);
+  // The floor reads and writes the same rows, in a database of the same size.
+  const floorFile = join(state, "floor.sql");
+  writeFileSync(
+    floorFile,
+    `INSERT INTO tenants (id, domain, name, created_at, updated_at) VALUES (${sqlValue(tenant.id)}, 'floor.test', 'Floor', 0, 0);
+INSERT INTO customers (id, tenant_id, name, is_nfr, created_at, updated_at) VALUES (${sqlValue(customer.id)}, ${sqlValue(tenant.id)}, 'Floor', 0, 0, 0);
+${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, prefix: "b0000000", subroleId: null })}\n`,
+  );
+  execSql(floorFile, floorState, floorConfig);
+
+  product = await start("product", ["--persist-to", productState, ...productVars], PRODUCT_PORT);
+  const floor = await start("floor", ["-c", floorConfig, "--persist-to", floorState, "--var", `TENANT_ID:${tenant.id}`, "--var", `CUSTOMER_ID:${customer.id}`], FLOOR_PORT);
+  const token = (await api("POST", "/auth/token", { body: { grant_type: "client_credentials", client_id: account.clientId, client_secret: account.clientSecret } })).access_token;
+  const someUser = benchId("b0000000", 42);
+  const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  let seq = 0;
+  const unique = () => `${Date.now().toString(36)}-${process.pid}-${seq++}`;
+  const P = `http://127.0.0.1:${PRODUCT_PORT}`;
+  const F = `http://127.0.0.1:${FLOOR_PORT}`;
+  const floors = {
+    json: { url: `${F}/json` },
+    read: { url: `${F}/read/${someUser}` },
+    write: { url: `${F}/write`, opts: { method: "POST" } },
+  };
+  const body = (make) => (req) => ({ ...req, body: JSON.stringify(make()) });
+  const scenarios = [
+    { name: "Worth list (page 1, 10 items)", floor: "read", url: `${P}/auth/api/v1/customers/${customer.id}/users?page=1&items_per_page=10`, opts: { headers: auth } },
+    { name: "Worth get by id", floor: "read", url: `${P}/auth/api/v1/customers/${customer.id}/users/${someUser}`, opts: { headers: auth } },
+    {
+      name: "Worth create",
+      floor: "write",
+      url: `${P}/auth/api/v1/customers/${customer.id}/users`,
+      opts: { method: "POST", headers: auth, setupRequest: body(() => ({ first_name: "W", last_name: "B", email: `w${unique()}@bench.test`, subrole: { id: subrole.id, code: "member", label: "Member" } })) },
+    },
+    {
+      name: "Corti create (no password)",
+      floor: "write",
+      url: `${P}/functions/v1/public/projects/bench/customers/main/users`,
+      opts: { method: "POST", headers: auth, setupRequest: body(() => ({ email: `c${unique()}@bench.test`, firstName: "C", lastName: "B" })) },
+    },
+    {
+      name: "CloudCockpit create",
+      floor: "write",
+      url: `${P}/v1/customer/${customer.id}/users`,
+      opts: { method: "POST", headers: { ...auth, "x-tenant": domain }, setupRequest: body(() => ({ firstName: "K", lastName: "B", email: `k${unique()}@bench.test`, groups: [] })) },
+    },
+    {
+      name: "Corti login (/auth/token, password)",
+      floor: "json",
+      url: `${P}/auth/token`,
+      opts: { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "login@bench.test", password: pw }) },
+    },
+    { name: `CloudCockpit full list (${cfg.users} users)`, floor: "read", url: `${P}/v1/customer/${customer.id}/users`, opts: { headers: { ...auth, "x-tenant": domain } } },
+    ...scaleCustomers.map((c) => ({
+      name: `Worth list page 1 at ${c.n} users`,
+      floor: "read",
+      url: `${P}/auth/api/v1/customers/${c.id}/users?page=1&items_per_page=10`,
+      opts: { headers: auth },
+    })),
+  ];
+
+  // Check every scenario answers 2xx once before measuring it.
+  for (const s of scenarios) {
+    const r = await load(s.url, s.opts ?? {}, 1);
+    if (r.non2xx > 0 || r.errors > 0) log(`warning: ${s.name} answered ${r.non2xx} non-2xx / ${r.errors} errors in its probe`);
+  }
+
+  const results = [];
+  for (const s of scenarios) {
+    const f = floors[s.floor];
+    const rounds = [];
+    for (let i = 0; i < cfg.rounds; i++) {
+      await load(f.url, f.opts ?? {}, cfg.warmup);
+      const fr = await load(f.url, f.opts ?? {}, cfg.duration);
+      await load(s.url, s.opts ?? {}, cfg.warmup);
+      const pr = await load(s.url, s.opts ?? {}, cfg.duration);
+      rounds.push({ floor: fr, product: pr, ratio: pr.rps / fr.rps });
+    }
+    const row = {
+      scenario: s.name,
+      floor: `d1-${s.floor}`.replace("d1-json", "json"),
+      productRps: median(rounds.map((r) => r.product.rps)),
+      floorRps: median(rounds.map((r) => r.floor.rps)),
+      p50: median(rounds.map((r) => r.product.p50)),
+      p99: median(rounds.map((r) => r.product.p99)),
+      errors: rounds.reduce((n, r) => n + r.product.errors + r.product.non2xx, 0),
+      ratios: rounds.map((r) => Number(r.ratio.toFixed(3))),
+      medianRatio: Number(median(rounds.map((r) => r.ratio)).toFixed(3)),
+    };
+    results.push(row);
+    log(`${row.scenario}: ${row.productRps.toFixed(0)} req/s vs floor ${row.floorRps.toFixed(0)} → ratio ${row.medianRatio} (rounds ${row.ratios.join(", ")}), p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}`);
+  }
+  stop(floor);
+  stop(product);
+
+  // Password hashing cost, measured with the same parameters in this process (Node's WebCrypto).
+  const material = await crypto.subtle.importKey("raw", new TextEncoder().encode("x".repeat(32)), "PBKDF2", false, ["deriveBits"]);
+  const times = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: new Uint8Array(16), iterations: 100_000 }, material, 256);
+    times.push(performance.now() - t0);
+  }
+  const hashMs = Number(median(times).toFixed(1));
+
+  const header = "| scenario | floor | product req/s | floor req/s | ratio (median) | rounds | p50 ms | p99 ms | errors |";
+  const table = [header, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    .concat(results.map((r) => `| ${r.scenario} | ${r.floor} | ${r.productRps.toFixed(0)} | ${r.floorRps.toFixed(0)} | ${r.medianRatio} | ${r.ratios.join(" / ")} | ${r.p50} | ${r.p99} | ${r.errors} |`))
+    .join("\n");
+  log(`\n${table}\n\nPBKDF2-SHA256 × 100,000 (one password hash): ${hashMs} ms CPU (median of 10, Node WebCrypto on this machine)`);
+  mkdirSync(join(root, "bench", "results"), { recursive: true });
+  const file = join(root, "bench", "results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), config: cfg, results, passwordHashMs: hashMs }, null, 2));
+  log(`results written to ${file}`);
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(stopAll);
