@@ -46,7 +46,7 @@ async function readFields(c: Context<AppEnv>): Promise<Fields> {
   const type = c.req.header("content-type") ?? "";
   let raw: unknown;
   if (/^application\/x-www-form-urlencoded/i.test(type)) {
-    raw = Object.fromEntries(new URLSearchParams(await c.req.text()));
+    raw = Object.fromEntries(new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer())));
   } else {
     try {
       raw = await c.req.json();
