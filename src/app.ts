@@ -5,7 +5,7 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { notFound as notFoundError } from "./core/errors";
+import { DomainError, notFound as notFoundError } from "./core/errors";
 import { adminRouter } from "./dialects/admin/router";
 import { renderProblem } from "./dialects/admin/errors";
 import { renderCloudCockpit } from "./dialects/cloudcockpit/errors";
@@ -66,10 +66,21 @@ export function buildApp() {
     return c.html(docsPage());
   });
 
+  // Built once: which methods each documented path answers, so that a known path with another
+  // method is a 405 with `Allow` (in the dialect's body), and only unknown paths are 404.
+  const routeTable = app.routes
+    .filter((r) => r.method !== "ALL")
+    .map((r) => ({ method: r.method, pattern: new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z_]+/g, "[^/]+")}/?$`) }));
   app.notFound((c: Context<AppEnv>) => {
-    const err = notFoundError("route", "No such route.");
+    const allowed = [...new Set(routeTable.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))];
+    const err =
+      allowed.length > 0
+        ? new DomainError("METHOD_NOT_ALLOWED", `Method ${c.req.method} is not allowed here; use ${allowed.join(", ")}.`)
+        : notFoundError("route", "No such route.");
     c.set("error", err);
-    return rendererFor(c.req.path)(c, err);
+    const res = rendererFor(c.req.path)(c, err);
+    if (allowed.length > 0) res.headers.set("Allow", allowed.join(", "));
+    return res;
   });
   app.onError((thrown, c) => {
     const err = normaliseError(thrown);

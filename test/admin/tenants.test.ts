@@ -67,3 +67,15 @@ describe("tenants", () => {
     expectProblem(await call("GET", `/api/v1/tenants/${crypto.randomUUID()}/projects`, { token }), 404, "NOT_FOUND");
   });
 });
+
+describe("unknown paths and methods", () => {
+  it("a known path with another method → 405 with Allow, in the surface's body; an unknown path → 404", async () => {
+    const token = await platformToken();
+    const r = await call("DELETE", "/api/v1/tenants", { token });
+    expectProblem(r, 405, "METHOD_NOT_ALLOWED");
+    expect(r.headers.get("allow")).toBe("POST, GET");
+    expectProblem(await call("GET", "/api/v1/nothing-here", { token }), 404, "NOT_FOUND");
+    const root = await call("GET", "/nothing-here");
+    expectProblem(root, 404, "NOT_FOUND");
+  });
+});
