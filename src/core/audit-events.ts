@@ -31,8 +31,9 @@ export async function listAuditEvents(
   if (filter.actorId !== undefined) conditions.push(eq(t.actorId, filter.actorId));
   if (filter.targetId !== undefined) conditions.push(eq(t.targetId, filter.targetId));
   if (filter.since !== undefined) conditions.push(gte(t.at, filter.since));
+  const scope = `audit-events:${tenantId}`;
   if (page.cursor !== undefined) {
-    const [at, id] = decodeCursor(page.cursor, ["number", "string"]);
+    const [at, id] = decodeCursor(page.cursor, ["number", "string"], scope);
     conditions.push(sql`(${t.at}, ${t.id}) > (${at}, ${id})`);
   }
   const [tenant, rows] = await ctx.db.batch([
@@ -45,5 +46,5 @@ export async function listAuditEvents(
       .limit(page.limit + 1),
   ]);
   if (tenant.length === 0) throw notFound("tenant");
-  return splitPage(rows, page.limit, (r) => [r.at, r.id]);
+  return splitPage(rows, page.limit, (r) => [r.at, r.id], scope);
 }

@@ -1,3 +1,4 @@
+import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import { auditEvents } from "../db/schema";
 import type { Ctx } from "./context";
 
@@ -15,14 +16,17 @@ const SECRET_FIELDS = new Set(["password", "passwordHash", "secretHash", "client
 
 /**
  * The audit insert for a change, un-awaited, to be put in the same `DB.batch` as the change itself:
- * either both are written or neither is.
+ * either both are written or neither is. With `onlyIf`, the event is written only when that SQL
+ * condition holds at that point of the batch: put it before an UPDATE or DELETE, conditioned on
+ * the target row still existing, so a row removed by a concurrent request since the verb read it
+ * leaves no event for a change that never happened.
  */
-export function auditInsert(ctx: Ctx, input: AuditInput) {
+export function auditInsert(ctx: Ctx, input: AuditInput, onlyIf?: SQL) {
   const changes: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input.changes)) {
     changes[k] = SECRET_FIELDS.has(k) ? "[redacted]" : v;
   }
-  return ctx.db.insert(auditEvents).values({
+  const row: typeof auditEvents.$inferInsert = {
     id: ctx.newId(),
     tenantId: input.tenantId,
     at: ctx.now(),
@@ -33,7 +37,11 @@ export function auditInsert(ctx: Ctx, input: AuditInput) {
     customerId: input.customerId ?? null,
     correlationId: ctx.correlationId,
     changes,
-  });
+  };
+  if (onlyIf === undefined) return ctx.db.insert(auditEvents).values(row);
+  // INSERT … SELECT <values> WHERE <condition>: the columns in table order, each encoded as drizzle would.
+  const values = Object.entries(getTableColumns(auditEvents)).map(([k, col]) => sql.param(row[k as keyof typeof row], col));
+  return ctx.db.insert(auditEvents).select(sql`select ${sql.join(values, sql`, `)} where ${onlyIf}`);
 }
 
 /** `{field: {from, to}}` for each field whose value differs; the shape stored in `changes`. */

@@ -8,4 +8,9 @@ export interface Ctx {
   correlationId: string;
   now(): number;
   newId(): string;
+  /**
+   * The tenant the request names by portal domain (CloudCockpit's `X-Tenant`), if any. The user
+   * verbs resolve and check it in their first batch: see tenant-gate.ts.
+   */
+  tenantDomain?: string;
 }

@@ -5,7 +5,7 @@
  * cursor paging. Each resource supplies a small spec (src/core/tenant-resources.ts); none
  * re-implements these rules.
  */
-import { and, asc, eq, sql, type InferSelectModel } from "drizzle-orm";
+import { and, asc, eq, exists, sql, type InferSelectModel } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { tenants } from "../db/schema";
 import { auditInsert, diff } from "./audit";
@@ -104,6 +104,29 @@ export async function createResource<T extends TenantTable>(
   if (tenant.length === 0) throw notFound("tenant");
   const refProblems = refIssues(refs, refRows);
   if (refProblems.length > 0) throw invalid(`The ${spec.subject} refers to something that does not exist.`, refProblems);
+  return insertRow(ctx, spec, tenantId, row);
+}
+
+/**
+ * The write half of a create (one batch: the row and its audit event), for a verb whose own read
+ * has already proved the tenant and every reference — e.g. a customer created under a project
+ * resolved by key (src/core/project-customers.ts) — so the create costs no second read.
+ */
+export async function insertResource<T extends TenantTable>(
+  ctx: Ctx,
+  spec: ResourceSpec<T>,
+  tenantId: string,
+  input: Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">,
+): Promise<Row<T>> {
+  assertTenantClaim(ctx, tenantId);
+  const now = ctx.now();
+  const row = { ...input, id: ctx.newId(), tenantId, createdAt: now, updatedAt: now } as Row<T>;
+  const issues = spec.check?.(row) ?? [];
+  if (issues.length > 0) throw invalid(`The ${spec.subject} is not valid.`, issues);
+  return insertRow(ctx, spec, tenantId, row);
+}
+
+async function insertRow<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, row: Row<T>): Promise<Row<T>> {
   try {
     const [inserted] = await ctx.db.batch([
       ctx.db
@@ -153,8 +176,9 @@ export async function listResources<T extends TenantTable>(
   assertTenantClaim(ctx, tenantId);
   const t = spec.table;
   const conditions = [eq(t.tenantId, tenantId)];
+  const scope = `${spec.subject}s:${tenantId}`;
   if (input.cursor !== undefined) {
-    const [at, id] = decodeCursor(input.cursor, ["number", "string"]);
+    const [at, id] = decodeCursor(input.cursor, ["number", "string"], scope);
     conditions.push(sql`(${t.createdAt}, ${t.id}) > (${at}, ${id})`);
   }
   const [tenant, rows] = await ctx.db.batch([
@@ -167,7 +191,7 @@ export async function listResources<T extends TenantTable>(
       .limit(input.limit + 1),
   ]);
   if (tenant.length === 0) throw notFound("tenant");
-  return splitPage(rows as Row<T>[], input.limit, (r) => [r.createdAt as number, r.id as string]);
+  return splitPage(rows as Row<T>[], input.limit, (r) => [r.createdAt as number, r.id as string], scope);
 }
 
 export async function updateResource<T extends TenantTable>(
@@ -188,21 +212,39 @@ export async function updateResource<T extends TenantTable>(
   ]);
   const existing = (existingRows as Row<T>[])[0];
   if (!existing) throw notFound(spec.subject);
-  const issues = [...refIssues(refs, refRows), ...(spec.check?.({ ...existing, ...patch }) ?? [])];
+  return applyResourceUpdate(ctx, spec, tenantId, existing, patch, refIssues(refs, refRows));
+}
+
+/**
+ * The write half of an update (one batch: the change and its audit event; none if nothing
+ * changes), for a verb that has read the row itself, within the caller's reach, in its own batch.
+ * `refProblems` are problems that verb already found (e.g. missing references).
+ */
+export async function applyResourceUpdate<T extends TenantTable>(
+  ctx: Ctx,
+  spec: ResourceSpec<T>,
+  tenantId: string,
+  existing: Row<T>,
+  patch: Partial<Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">>,
+  refProblems: FieldIssue[] = [],
+): Promise<Row<T>> {
+  assertTenantClaim(ctx, tenantId);
+  const id = existing.id as string;
+  const issues = [...refProblems, ...(spec.check?.({ ...existing, ...patch }) ?? [])];
   if (issues.length > 0) throw invalid(`The ${spec.subject} is not valid.`, issues);
   const changes = diff(existing as Record<string, unknown>, patch as Record<string, unknown>);
   if (Object.keys(changes).length === 0) return existing;
   try {
-    const [updated] = await ctx.db.batch([
+    const [, updated] = await ctx.db.batch([
+      auditInsert(ctx, { tenantId, action: `${spec.action}.updated`, targetType: spec.subject, targetId: id, changes: redact(spec, changes) }, stillThere(ctx, spec, tenantId, id)),
       ctx.db
         .update(spec.table as AnyTable)
         .set({ ...patch, updatedAt: ctx.now() })
         .where(and(eq(spec.table.id, id), eq(spec.table.tenantId, tenantId)))
         .returning(),
-      auditInsert(ctx, { tenantId, action: `${spec.action}.updated`, targetType: spec.subject, targetId: id, changes: redact(spec, changes) }),
     ]);
     const row = (updated as Row<T>[])[0];
-    if (!row) throw notFound(spec.subject); // deleted between the read and the write
+    if (!row) throw notFound(spec.subject); // deleted between the read and the write: no event either
     return row;
   } catch (err) {
     mapWriteError(spec, err);
@@ -211,18 +253,35 @@ export async function updateResource<T extends TenantTable>(
 
 export async function deleteResource<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, id: string): Promise<void> {
   const existing = await getResource(ctx, spec, tenantId, id);
+  let deleted: unknown[];
   try {
-    await ctx.db.batch([
-      ctx.db.delete(spec.table as AnyTable).where(and(eq(spec.table.id, id), eq(spec.table.tenantId, tenantId))),
-      auditInsert(ctx, {
-        tenantId,
-        action: `${spec.action}.deleted`,
-        targetType: spec.subject,
-        targetId: id,
-        changes: redact(spec, existing as Record<string, unknown>),
-      }),
+    [, deleted] = await ctx.db.batch([
+      auditInsert(
+        ctx,
+        { tenantId, action: `${spec.action}.deleted`, targetType: spec.subject, targetId: id, changes: redact(spec, existing as Record<string, unknown>) },
+        stillThere(ctx, spec, tenantId, id),
+      ),
+      ctx.db
+        .delete(spec.table as AnyTable)
+        .where(and(eq(spec.table.id, id), eq(spec.table.tenantId, tenantId)))
+        .returning({ id: spec.table.id }),
     ]);
   } catch (err) {
     mapWriteError(spec, err);
   }
+  // A concurrent delete won since the read: 404 like any later delete, and no second event.
+  if (deleted.length === 0) throw notFound(spec.subject);
+}
+
+/**
+ * The condition for an update's or delete's audit event, placed before the write in its batch: the
+ * row is still there, so the write that follows will change it (the batch is one transaction).
+ */
+function stillThere<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, id: string) {
+  return exists(
+    ctx.db
+      .select({ one: sql`1` })
+      .from(spec.table as AnyTable)
+      .where(and(eq(spec.table.id, id), eq(spec.table.tenantId, tenantId))),
+  );
 }

@@ -44,7 +44,7 @@ export async function listTenants(ctx: Ctx, input: ListInput): Promise<{ data: T
   const conditions = [];
   if (p.role !== "platform") conditions.push(eq(tenants.id, p.tenantId ?? ""));
   if (input.cursor !== undefined) {
-    const [at, id] = decodeCursor(input.cursor, ["number", "string"]);
+    const [at, id] = decodeCursor(input.cursor, ["number", "string"], "tenants");
     conditions.push(sql`(${tenants.createdAt}, ${tenants.id}) > (${at}, ${id})`);
   }
   const rows = await ctx.db
@@ -53,7 +53,7 @@ export async function listTenants(ctx: Ctx, input: ListInput): Promise<{ data: T
     .where(conditions.length ? sql.join(conditions, sql` and `) : undefined)
     .orderBy(asc(tenants.createdAt), asc(tenants.id))
     .limit(input.limit + 1);
-  return splitPage(rows, input.limit, (r) => [r.createdAt, r.id]);
+  return splitPage(rows, input.limit, (r) => [r.createdAt, r.id], "tenants");
 }
 
 export async function updateTenant(ctx: Ctx, id: string, patch: { domain?: string; name?: string }): Promise<TenantRow> {

@@ -170,6 +170,11 @@ export const users = sqliteTable(
     index("users_email_idx").on(t.emailNorm).where(sql`${t.deletedAt} IS NULL`),
     index("users_reseller_idx").on(t.resellerId).where(sql`${t.deletedAt} IS NULL`),
     index("users_subrole_idx").on(t.subroleId),
+    // CloudCockpit's sorted lists without a sort step: tenant-wide by name (pages of /v1/users) and
+    // a customer's whole list by name (/v1/customer/{id}/users). Pages by e-mail need no index of
+    // their own: users_tenant_email_uq is (tenant_id, email_norm), unique among live users.
+    index("users_tenant_name_idx").on(t.tenantId, t.lastName, t.firstName, t.id).where(sql`${t.deletedAt} IS NULL`),
+    index("users_customer_name_idx").on(t.customerId, t.lastName, t.firstName, t.id).where(sql`${t.deletedAt} IS NULL`),
   ],
 );
 

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
-import { DomainError, invalid, toDomainError, type FieldIssue } from "../core/errors";
+import { DomainError, toDomainError, type FieldIssue } from "../core/errors";
 import type { AppEnv } from "./types";
 
 /**
@@ -12,12 +12,13 @@ export type ErrorRenderer = (c: Context<AppEnv>, err: DomainError) => Response;
 
 /** Zod issues as field issues with dotted paths (`groups.2.id`), one per offending property. */
 export function zodIssues(error: ZodError): FieldIssue[] {
-  return error.issues.map((i) => {
+  return error.issues.flatMap((i) => {
     const path = i.path.map(String).join(".");
     if (i.code === "unrecognized_keys") {
-      return { field: [path, ...i.keys].filter(Boolean).join("."), message: "This property is not allowed." };
+      // One issue per unknown key, each under its own dotted path (not all keys joined into one).
+      return i.keys.map((k) => ({ field: [path, k].filter(Boolean).join("."), message: "This property is not allowed." }));
     }
-    return { field: path, message: i.message };
+    return [{ field: path, message: i.message }];
   });
 }
 
@@ -36,7 +37,10 @@ export function validationError(error: ZodError, target: string): DomainError {
 export function normaliseError(err: unknown): DomainError {
   if (err instanceof DomainError) return err;
   if (err instanceof HTTPException) {
-    if (err.status === 400) return invalid("The request body is not valid JSON.", [{ field: "body", message: "Malformed JSON." }]);
+    if (err.status === 400) {
+      // A schema-level failure like any other validation error (Worth names these apart).
+      return new DomainError("INVALID", "The request body is not valid JSON.", { issues: [{ field: "body", message: "Malformed JSON." }], validation: true });
+    }
     if (err.status === 413) return new DomainError("PAYLOAD_TOO_LARGE", "The request body is larger than 64 KiB.");
   }
   return toDomainError(err);

@@ -3,6 +3,7 @@ import { userGroups, users, type UserStatus } from "../../db/schema";
 import { auditInsert } from "../audit";
 import type { Ctx } from "../context";
 import { invalid, type FieldIssue } from "../errors";
+import { assertInNamedTenant, passTenantGate, tenantGateQueries } from "../tenant-gate";
 import {
   checkOwnerReach,
   fieldIssues,
@@ -10,6 +11,7 @@ import {
   groupsQuery,
   mapUserWriteError,
   ownerQuery,
+  passwordIssues,
   pickSubrole,
   subroleQuery,
   type OwnerRow,
@@ -43,16 +45,20 @@ export interface CreateUserDeps {
  */
 export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateUserDeps): Promise<User> {
   const issues: FieldIssue[] = fieldIssues({ firstName: input.firstName, lastName: input.lastName, email: input.email, mobile: input.mobile });
+  issues.push(...passwordIssues(input.password));
   if (issues.length > 0) throw invalid("The user is not valid.", issues);
   const groupIds = input.groupIds ?? [];
   const sel = input.subrole ?? null;
 
-  const [ownerRows, subroleRows, groupRows] = await ctx.db.batch([
+  const [ownerRows, subroleRows, groupRows, gateRows] = await ctx.db.batch([
     ownerQuery(ctx, input.owner),
     subroleQuery(ctx, input.owner, sel ?? { id: "" }),
     groupsQuery(ctx, groupIds),
+    ...tenantGateQueries(ctx),
   ]);
-  const { tenantId, resellerId } = checkOwnerReach(ctx, input.owner, ownerRows[0] as OwnerRow | undefined);
+  const named = passTenantGate(ctx, gateRows);
+  const { tenantId, resellerId, customerId } = checkOwnerReach(ctx, input.owner, ownerRows[0] as OwnerRow | undefined);
+  assertInNamedTenant(named, tenantId, "customerId" in input.owner ? "customer" : "reseller");
 
   let subrole: SubroleRef | null = null;
   if (sel !== null) {
@@ -68,7 +74,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
   const row: typeof users.$inferInsert = {
     id: input.id ?? ctx.newId(),
     tenantId,
-    customerId: "customerId" in input.owner ? input.owner.customerId : null,
+    customerId,
     resellerId,
     firstName: input.firstName.trim(),
     lastName: input.lastName.trim(),

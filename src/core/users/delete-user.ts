@@ -1,8 +1,9 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, exists, isNull, sql } from "drizzle-orm";
 import { users } from "../../db/schema";
 import { auditInsert } from "../audit";
 import type { Ctx } from "../context";
 import { notFound } from "../errors";
+import { assertInNamedTenant, passTenantGate, tenantGateQueries } from "../tenant-gate";
 import { assertPathCustomerClaim, userInReachOr404, userQuery, type UserLocator } from "./get-user";
 
 /**
@@ -10,16 +11,22 @@ import { assertPathCustomerClaim, userInReachOr404, userQuery, type UserLocator 
  * e-mail (the unique index covers live users only). A second delete is 404.
  */
 export async function deleteUser(ctx: Ctx, loc: UserLocator): Promise<void> {
-  assertPathCustomerClaim(ctx, loc.customerId);
-  const row = userInReachOr404(ctx, loc, await userQuery(ctx, loc));
+  assertPathCustomerClaim(ctx, loc.customerId, loc.project);
+  const [userRows, gateRows] = await ctx.db.batch([userQuery(ctx, loc), ...tenantGateQueries(ctx)]);
+  const named = passTenantGate(ctx, gateRows);
+  const row = userInReachOr404(ctx, loc, userRows);
+  assertInNamedTenant(named, row.tenantId as string, "user");
   const now = ctx.now();
-  const [updated] = await ctx.db.batch([
-    ctx.db
-      .update(users)
-      .set({ deletedAt: now, updatedAt: now, updatedBy: ctx.principal.sub })
-      .where(and(eq(users.id, row.id as string), isNull(users.deletedAt)))
-      .returning({ id: users.id }),
-    auditInsert(ctx, { tenantId: row.tenantId as string, action: "user.deleted", targetType: "user", targetId: row.id as string, customerId: row.customerId ?? null, changes: {} }),
+  const live = and(eq(users.id, row.id as string), isNull(users.deletedAt));
+  // The event goes first, written only while the user is still live: a concurrent delete that won
+  // since the read leaves one event, not two (the batch is one transaction).
+  const [, updated] = await ctx.db.batch([
+    auditInsert(
+      ctx,
+      { tenantId: row.tenantId as string, action: "user.deleted", targetType: "user", targetId: row.id as string, customerId: row.customerId ?? null, changes: {} },
+      exists(ctx.db.select({ one: sql`1` }).from(users).where(live)),
+    ),
+    ctx.db.update(users).set({ deletedAt: now, updatedAt: now, updatedBy: ctx.principal.sub }).where(live).returning({ id: users.id }),
   ]);
   if (updated.length === 0) throw notFound("user");
 }

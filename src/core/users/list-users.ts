@@ -30,8 +30,11 @@ export async function listTenantUsers(
   if (filter.resellerId !== undefined) conditions.push(eq(users.resellerId, filter.resellerId));
   if (filter.status !== undefined) conditions.push(eq(users.status, filter.status));
   if (filter.email !== undefined) conditions.push(eq(users.emailNorm, normaliseEmail(filter.email)));
+  // A project-scoped token reaches that project's customers only (CONTRACT §2), as getUser decides.
+  if (ctx.principal.projectId !== null) conditions.push(eq(customers.projectId, ctx.principal.projectId));
+  const scope = `users:${tenantId}`;
   if (page.cursor !== undefined) {
-    const [at, id] = decodeCursor(page.cursor, ["number", "string"]);
+    const [at, id] = decodeCursor(page.cursor, ["number", "string"], scope);
     conditions.push(sql`(${users.createdAt}, ${users.id}) > (${at}, ${id})`);
   }
   const [tenant, rows] = await ctx.db.batch([
@@ -46,6 +49,6 @@ export async function listTenantUsers(
       .limit(page.limit + 1),
   ]);
   if (tenant.length === 0) throw notFound("tenant");
-  const result = splitPage(rows, page.limit, (r) => [r.createdAt, r.id]);
+  const result = splitPage(rows, page.limit, (r) => [r.createdAt, r.id], scope);
   return { data: result.data.map(toUser), nextCursor: result.nextCursor };
 }

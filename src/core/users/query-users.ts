@@ -11,6 +11,8 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { customers, subroles, userGroups, users } from "../../db/schema";
 import type { Ctx } from "../context";
 import { forbidden, invalid } from "../errors";
+import { customerMatch, type ProjectRef } from "../project-scope";
+import { assertInNamedTenant, inNamedTenant, passTenantGate, tenantGateQueries } from "../tenant-gate";
 import { checkOwnerReach, ownerQuery, type OwnerRow } from "./rules";
 import { toUser, userRowInReach, userSelection, type User } from "./view";
 
@@ -64,15 +66,20 @@ export interface UserSort {
 }
 
 export type UserListScope =
-  /** One customer's users: reach is checked on the customer (403 from claims, else 404). */
-  | { customerId: string }
+  /**
+   * One customer's users: reach is checked on the customer (403 from claims, else 404). With
+   * `project` (Corti), `customerId` is the customer's key or id within that project.
+   */
+  | { customerId: string; project?: ProjectRef | undefined; resellerId?: string | undefined }
   /** A tenant's users (CloudCockpit /v1/users): narrowed to the principal's reach. */
-  | { tenantId: string; resellerId?: string };
+  | { tenantId: string; resellerId?: string | undefined }
+  /** The same, for the tenant a portal domain names (CloudCockpit's `X-Tenant`; see ../tenant-gate.ts). */
+  | { tenantDomain: string; resellerId?: string | undefined };
 
 export type UserPage =
   | { kind: "offset"; offset: number; limit: number; withTotal: boolean }
   /** Keyset: rows strictly after `after` (the sort key of the last row seen) in sort order. */
-  | { kind: "after"; after?: (string | number | null)[]; limit: number };
+  | { kind: "after"; after?: (string | number | null)[]; limit: number; withTotal?: boolean };
 
 export interface UserListQuery {
   scope: UserListScope;
@@ -84,7 +91,7 @@ export interface UserListQuery {
 
 export interface UserListResult {
   users: User[];
-  /** Only for offset pages with `withTotal`. */
+  /** Only for pages with `withTotal`: every matching user, not only those after a keyset key. */
   total: number | null;
   hasMore: boolean;
   /** Sort key of the last user returned, for the next keyset page. */
@@ -111,17 +118,20 @@ function conditionSql(c: UserCondition): SQL {
     case "anyContains":
       return or(...c.fields.map((f) => lowerInstr(COLUMNS[f], c.value))) as SQL;
     case "inGroups":
+      // exists() wraps query builders in parentheses but not raw SQL, so they are written here.
       return exists(
-        sql`select 1 from ${userGroups} where ${userGroups.userId} = ${users.id} and ${inArray(userGroups.groupId, c.groupIds)}`,
+        sql`(select 1 from ${userGroups} where ${userGroups.userId} = ${users.id} and ${inArray(userGroups.groupId, c.groupIds)})`,
       );
   }
 }
 
 function scopeSql(ctx: Ctx, scope: UserListScope): SQL[] {
   const p = ctx.principal;
-  if ("customerId" in scope) return [eq(users.customerId, scope.customerId)];
-  if (p.role !== "platform" && p.tenantId !== scope.tenantId) throw forbidden();
-  const conditions: SQL[] = [eq(users.tenantId, scope.tenantId)];
+  if ("customerId" in scope) return [customerMatch(users.customerId, scope)];
+  if ("tenantId" in scope && p.role !== "platform" && p.tenantId !== scope.tenantId) throw forbidden();
+  // A reseller token may name only its own reseller (claims decide: 403).
+  if (scope.resellerId !== undefined && p.role === "reseller" && scope.resellerId !== p.resellerId) throw forbidden();
+  const conditions: SQL[] = ["tenantId" in scope ? eq(users.tenantId, scope.tenantId) : inNamedTenant(ctx, users.tenantId, scope.tenantDomain)];
   if (scope.resellerId !== undefined) conditions.push(eq(users.resellerId, scope.resellerId));
   if (p.role === "reseller") conditions.push(eq(users.resellerId, p.resellerId ?? ""));
   if (p.role === "customer") conditions.push(eq(users.customerId, p.customerId ?? ""));
@@ -160,6 +170,8 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
   }
   const order = [...q.sort.map((s) => ({ col: COLUMNS[s.field], dir: s.dir })), { col: users.id, dir: q.sort.at(-1)?.dir ?? "asc" }];
   const conditions: SQL[] = [isNull(users.deletedAt), ...scopeSql(ctx, q.scope), ...q.where.map(conditionSql)];
+  // The count is of the whole query, keyset position aside.
+  const countWhere = and(...conditions);
   if (q.page.kind === "after" && q.page.after !== undefined) conditions.push(afterSql(order, q.page.after));
   const orderBy = order.map((o) => (o.dir === "asc" ? asc(sortExpr(o.col)) : desc(sortExpr(o.col))));
 
@@ -179,26 +191,32 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
     .from(users)
     .leftJoin(customers, eq(customers.id, users.customerId))
     .leftJoin(subroles, eq(subroles.id, users.subroleId))
-    .where(where);
+    .where(countWhere);
 
   const owner = "customerId" in q.scope ? q.scope : null;
-  const withTotal = q.page.kind === "offset" && q.page.withTotal;
+  const withTotal = q.page.withTotal === true;
+  const gate = tenantGateQueries(ctx);
   let ownerRows: unknown[] = [];
   let total: number | null = null;
+  let gateRows: { id: string }[] | undefined;
   let rows;
   if (owner && withTotal) {
-    const [o, n, r] = await ctx.db.batch([ownerQuery(ctx, owner), countQuery, pageQuery]);
-    [ownerRows, total, rows] = [o, n[0]?.n ?? 0, r];
+    const [o, n, r, g] = await ctx.db.batch([ownerQuery(ctx, owner), countQuery, pageQuery, ...gate]);
+    [ownerRows, total, rows, gateRows] = [o, n[0]?.n ?? 0, r, g];
   } else if (owner) {
-    const [o, r] = await ctx.db.batch([ownerQuery(ctx, owner), pageQuery]);
-    [ownerRows, rows] = [o, r];
+    const [o, r, g] = await ctx.db.batch([ownerQuery(ctx, owner), pageQuery, ...gate]);
+    [ownerRows, rows, gateRows] = [o, r, g];
   } else if (withTotal) {
-    const [n, r] = await ctx.db.batch([countQuery, pageQuery]);
-    [total, rows] = [n[0]?.n ?? 0, r];
+    const [n, r, g] = await ctx.db.batch([countQuery, pageQuery, ...gate]);
+    [total, rows, gateRows] = [n[0]?.n ?? 0, r, g];
+  } else if (gate.length > 0) {
+    const [r, g] = await ctx.db.batch([pageQuery, ...gate]);
+    [rows, gateRows] = [r, g];
   } else {
     rows = await pageQuery;
   }
-  if (owner) checkOwnerReach(ctx, owner, ownerRows[0] as OwnerRow | undefined);
+  const named = passTenantGate(ctx, gateRows);
+  if (owner) assertInNamedTenant(named, checkOwnerReach(ctx, owner, ownerRows[0] as OwnerRow | undefined).tenantId, "customer");
   // Tenant-wide scopes are narrowed in SQL; this re-check keeps a bug there from leaking a row.
   const visible = rows.filter((r) => userRowInReach(ctx.principal, r));
   const hasMore = visible.length > limit;

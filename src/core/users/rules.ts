@@ -8,6 +8,8 @@ import type { Ctx } from "../context";
 import { constraintConflict, type UniqueRule } from "../db-errors";
 import { forbidden, notFound, type FieldIssue } from "../errors";
 import { customerForbiddenByClaims, customerInReach } from "../principal";
+import { customerMatch, type ProjectRef } from "../project-scope";
+import { passwordLengthOk, PASSWORD_MAX_CODE_POINTS, PASSWORD_MIN_CODE_POINTS } from "../../auth/password";
 
 export const MAX_FIELD = 255;
 export const MAX_GROUPS = 50;
@@ -21,8 +23,14 @@ export function mapUserWriteError(err: unknown): never {
   throw constraintConflict(err, userUniques) ?? err;
 }
 
-/** Where a user belongs: a customer, or (CloudCockpit) a reseller with no customer. */
-export type UserOwner = { customerId: string } | { resellerId: string };
+/**
+ * Where a user belongs: a customer, or (CloudCockpit) a reseller with no customer. With `project`
+ * (Corti), `customerId` is the customer's key or id within that project (see ../project-scope.ts).
+ */
+export type UserOwner =
+  /** With `resellerId` (CloudCockpit's query), the customer must also belong to that reseller. */
+  | { customerId: string; project?: ProjectRef | undefined; resellerId?: string | undefined }
+  | { resellerId: string };
 
 /** How a caller names a subrole: Worth sends id and code (which must agree), CloudCockpit a code. */
 export interface SubroleSelector {
@@ -43,13 +51,21 @@ export function fieldIssues(fields: Record<string, string | null | undefined>): 
   return issues;
 }
 
+export const PASSWORD_RULE = `Must be ${PASSWORD_MIN_CODE_POINTS} to ${PASSWORD_MAX_CODE_POINTS} characters (Unicode code points, after NFKC normalisation).`;
+
+/** The password rule of every dialect: 16–64 code points after NFKC, never truncated. */
+export function passwordIssues(password: string | undefined): FieldIssue[] {
+  if (password === undefined || passwordLengthOk(password)) return [];
+  return [{ field: "password", message: PASSWORD_RULE }];
+}
+
 /** The owner's row, for reach and for the tenant id (un-awaited, to batch). */
 export function ownerQuery(ctx: Ctx, owner: UserOwner) {
   if ("customerId" in owner) {
     return ctx.db
       .select({ id: customers.id, tenantId: customers.tenantId, resellerId: customers.resellerId, projectId: customers.projectId })
       .from(customers)
-      .where(eq(customers.id, owner.customerId));
+      .where(customerMatch(customers.id, owner));
   }
   return ctx.db
     .select({ id: resellers.id, tenantId: resellers.tenantId, resellerId: resellers.id, projectId: sql<string | null>`null` })
@@ -66,19 +82,22 @@ export interface OwnerRow {
 
 /**
  * 403 when the claims alone exclude the owner; 404 (as if absent) when the data does. Returns the
- * owner's tenant id and reseller.
+ * owner's tenant id, reseller and customer id (as found: the path may have named it by key).
  */
-export function checkOwnerReach(ctx: Ctx, owner: UserOwner, row: OwnerRow | undefined): { tenantId: string; resellerId: string | null } {
+export function checkOwnerReach(ctx: Ctx, owner: UserOwner, row: OwnerRow | undefined): { tenantId: string; resellerId: string | null; customerId: string | null } {
   const p = ctx.principal;
   if ("customerId" in owner) {
-    if (customerForbiddenByClaims(p, owner.customerId)) throw forbidden();
-    if (!row || !customerInReach(p, row)) throw notFound("customer");
-    return { tenantId: row.tenantId, resellerId: row.resellerId };
+    // A key (project-scoped address) is not comparable with the token's customer id: the data decides.
+    if (owner.project === undefined && customerForbiddenByClaims(p, owner.customerId)) throw forbidden();
+    // A reseller token may name only its own reseller; a customer of another reseller is absent.
+    if (owner.resellerId !== undefined && p.role === "reseller" && owner.resellerId !== p.resellerId) throw forbidden();
+    if (!row || !customerInReach(p, row) || (owner.resellerId !== undefined && row.resellerId !== owner.resellerId)) throw notFound("customer");
+    return { tenantId: row.tenantId, resellerId: row.resellerId, customerId: row.id };
   }
   if (p.role === "customer") throw forbidden();
   if (p.role === "reseller" && p.resellerId !== owner.resellerId) throw forbidden();
   if (!row || (p.role !== "platform" && row.tenantId !== p.tenantId) || (p.role === "tenant_admin" && p.projectId !== null)) throw notFound("reseller");
-  return { tenantId: row.tenantId, resellerId: row.id };
+  return { tenantId: row.tenantId, resellerId: row.id, customerId: null };
 }
 
 /**
@@ -96,8 +115,8 @@ export function subroleQuery(ctx: Ctx, owner: UserOwner | { user: SQL | undefine
     const ownerCustomer = ctx.db.select({ c: users.customerId }).from(users).where(owner.user);
     scope = or(isNull(subroles.customerId), inArray(subroles.customerId, ownerCustomer));
   } else if ("customerId" in owner) {
-    ownerTenant = ctx.db.select({ t: customers.tenantId }).from(customers).where(eq(customers.id, owner.customerId));
-    scope = or(isNull(subroles.customerId), eq(subroles.customerId, owner.customerId));
+    ownerTenant = ctx.db.select({ t: customers.tenantId }).from(customers).where(customerMatch(customers.id, owner));
+    scope = or(isNull(subroles.customerId), customerMatch(subroles.customerId, owner));
   } else {
     ownerTenant = ctx.db.select({ t: resellers.tenantId }).from(resellers).where(eq(resellers.id, owner.resellerId));
     scope = isNull(subroles.customerId);

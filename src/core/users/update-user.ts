@@ -1,11 +1,12 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, exists, isNull, sql } from "drizzle-orm";
 import { hashPassword } from "../../auth/password";
 import { userGroups, users, type UserStatus } from "../../db/schema";
 import { auditInsert, diff } from "../audit";
 import type { Ctx } from "../context";
 import { invalid, notFound, type FieldIssue } from "../errors";
+import { assertInNamedTenant, passTenantGate, tenantGateQueries } from "../tenant-gate";
 import { assertPathCustomerClaim, locatorWhere, userInReachOr404, userQuery, type UserLocator } from "./get-user";
-import { fieldIssues, groupIssues, groupsQuery, mapUserWriteError, pickSubrole, subroleQuery, type SubroleSelector } from "./rules";
+import { fieldIssues, groupIssues, groupsQuery, mapUserWriteError, passwordIssues, pickSubrole, subroleQuery, type SubroleSelector } from "./rules";
 import { normaliseEmail, toUser, type User } from "./view";
 
 export interface UserPatch {
@@ -27,18 +28,22 @@ export interface UserPatch {
  * links, audit with old and new values of what changed; never the password).
  */
 export async function updateUser(ctx: Ctx, loc: UserLocator, patch: UserPatch, deps: { pepper: string }): Promise<User> {
-  assertPathCustomerClaim(ctx, loc.customerId);
+  assertPathCustomerClaim(ctx, loc.customerId, loc.project);
   const issues: FieldIssue[] = fieldIssues({ firstName: patch.firstName, lastName: patch.lastName, email: patch.email, mobile: patch.mobile });
+  issues.push(...passwordIssues(patch.password));
   if (issues.length > 0) throw invalid("The user is not valid.", issues);
   const sel = patch.subrole ?? undefined;
   const groupIds = patch.groupIds ?? [];
 
-  const [userRows, subroleRows, groupRows] = await ctx.db.batch([
+  const [userRows, subroleRows, groupRows, gateRows] = await ctx.db.batch([
     userQuery(ctx, loc),
     subroleQuery(ctx, { user: locatorWhere(loc) }, sel ?? { id: "" }),
     groupsQuery(ctx, groupIds),
+    ...tenantGateQueries(ctx),
   ]);
+  const named = passTenantGate(ctx, gateRows);
   const row = userInReachOr404(ctx, loc, userRows);
+  assertInNamedTenant(named, row.tenantId as string, "user");
   const before = toUser(row);
 
   const set: Partial<typeof users.$inferInsert> = {};
@@ -76,12 +81,18 @@ export async function updateUser(ctx: Ctx, loc: UserLocator, patch: UserPatch, d
 
   const where = and(eq(users.id, before.id), isNull(users.deletedAt));
   try {
-    const [updated] = await ctx.db.batch([
+    // The event goes first, written only while the user is still live, so an update that lost a
+    // race with a delete leaves no event for a change that never happened.
+    const [, updated] = await ctx.db.batch([
+      auditInsert(
+        ctx,
+        { tenantId: before.tenantId, action: "user.updated", targetType: "user", targetId: before.id, customerId: before.customerId, changes },
+        exists(ctx.db.select({ one: sql`1` }).from(users).where(where)),
+      ),
       ctx.db.update(users).set(set).where(where).returning({ id: users.id }),
       ...(changes.groupIds
         ? [ctx.db.delete(userGroups).where(eq(userGroups.userId, before.id)), ...groupIds.map((groupId) => ctx.db.insert(userGroups).values({ userId: before.id, groupId }))]
         : []),
-      auditInsert(ctx, { tenantId: before.tenantId, action: "user.updated", targetType: "user", targetId: before.id, customerId: before.customerId, changes }),
     ]);
     if (updated.length === 0) throw notFound("user");
   } catch (err) {

@@ -1,0 +1,2 @@
+CREATE INDEX `users_tenant_name_idx` ON `users` (`tenant_id`,`last_name`,`first_name`,`id`) WHERE "users"."deleted_at" IS NULL;--> statement-breakpoint
+CREATE INDEX `users_customer_name_idx` ON `users` (`customer_id`,`last_name`,`first_name`,`id`) WHERE "users"."deleted_at" IS NULL;
