@@ -1,0 +1,37 @@
+/** POST /customers/{customerID}/users — seed 000. */
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createUser } from "../../../core/users/create-user";
+import { coreCtx, passwordDeps } from "../../../http/context";
+import { requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { bodyErrors, worthErrors } from "../errors";
+import { CreateBody, CreatedResponse, createInput, UuidParam } from "../wire";
+
+export const route = createRoute({
+  method: "post",
+  path: "/customers/{customerID}/users",
+  tags: ["Worth"],
+  summary: "Create Customer User",
+  description:
+    "Creates a user under the customer. The subrole must be one of the customer's own or a tenant-wide one, with id and code agreeing. " +
+    "A duplicate e-mail (case-insensitive, tenant-wide) is a 400 INVALID. Needs scope users:write.",
+  security: [{ bearerAuth: [] }],
+  middleware: [requireScope("users:write")] as const,
+  request: {
+    params: z.object({ customerID: UuidParam("customerID") }),
+    body: { required: true, content: { "application/json": { schema: CreateBody } } },
+  },
+  responses: {
+    200: { description: "OK", content: { "application/json": { schema: CreatedResponse } } },
+    ...worthErrors,
+    ...bodyErrors,
+  },
+});
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
+    const { customerID } = c.req.valid("param");
+    const user = await createUser(coreCtx(c), createInput(customerID, c.req.valid("json")), passwordDeps(c));
+    return c.json({ status: "success" as const, message: "Customer user created.", data: { user_id: user.id } }, 200);
+  });
+}

@@ -1,0 +1,31 @@
+/** GET /customers/{customerID}/subroles — the subroles a user of the customer may hold. */
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { subrolesForCustomer } from "../../../core/subroles-for-customer";
+import { coreCtx } from "../../../http/context";
+import { requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { worthErrors } from "../errors";
+import { SubrolesResponse, subroleToWire, UuidParam } from "../wire";
+
+export const route = createRoute({
+  method: "get",
+  path: "/customers/{customerID}/subroles",
+  tags: ["Worth"],
+  summary: "Get Customer Subroles",
+  description: "The customer's own subroles and the tenant-wide ones, by code. Needs scope users:read.",
+  security: [{ bearerAuth: [] }],
+  middleware: [requireScope("users:read")] as const,
+  request: { params: z.object({ customerID: UuidParam("customerID") }) },
+  responses: {
+    200: { description: "OK", content: { "application/json": { schema: SubrolesResponse } } },
+    ...worthErrors,
+  },
+});
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
+    const { customerID } = c.req.valid("param");
+    const subroles = await subrolesForCustomer(coreCtx(c), customerID);
+    return c.json({ status: "success" as const, message: "Success", data: subroles.map(subroleToWire) }, 200);
+  });
+}

@@ -1,0 +1,44 @@
+/** GET /customers/{customerID}/users — seed 001, with the query language of CONTRACT §4. */
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { queryUsers } from "../../../core/users/query-users";
+import { coreCtx } from "../../../http/context";
+import { requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { worthErrors } from "../errors";
+import { ListQuery, ListResponse, listQueryFromWire, userToWire, UuidParam } from "../wire";
+
+export const route = createRoute({
+  method: "get",
+  path: "/customers/{customerID}/users",
+  tags: ["Worth"],
+  summary: "Get Customer Users",
+  description:
+    "A page of the customer's users, newest first unless sorted otherwise (ties broken by id, so pages never overlap). " +
+    "`total_items` counts every user matching the filters. Needs scope users:read.",
+  security: [{ bearerAuth: [] }],
+  middleware: [requireScope("users:read")] as const,
+  request: { params: z.object({ customerID: UuidParam("customerID") }), query: ListQuery },
+  responses: {
+    200: { description: "OK", content: { "application/json": { schema: ListResponse } } },
+    ...worthErrors,
+  },
+});
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
+    const { customerID } = c.req.valid("param");
+    const order = [...new URL(c.req.url).searchParams.keys()];
+    const q = listQueryFromWire(customerID, c.req.valid("query"), order);
+    const result = await queryUsers(coreCtx(c), q);
+    const total = result.total ?? 0;
+    const perPage = q.page.limit;
+    return c.json(
+      {
+        status: "success" as const,
+        message: "Success",
+        data: { records: result.users.map(userToWire), total_pages: Math.ceil(total / perPage), total_items: String(total) },
+      },
+      200,
+    );
+  });
+}

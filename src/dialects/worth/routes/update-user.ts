@@ -1,0 +1,39 @@
+/** PATCH /customers/{customerID}/users/{userID} — seed 002. */
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { updateUser } from "../../../core/users/update-user";
+import { coreCtx, passwordDeps } from "../../../http/context";
+import { requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { bodyErrors, PATCH_WORDING, patchNotFound, worded, worthErrors } from "../errors";
+import { PatchBody, patchInput, UpdatedResponse, UuidParam } from "../wire";
+
+export const route = createRoute({
+  method: "patch",
+  path: "/customers/{customerID}/users/{userID}",
+  tags: ["Worth"],
+  summary: "Update Customer User By ID",
+  description:
+    "Changes any non-empty subset of first_name, last_name, email, mobile, subrole and status. An e-mail taken by another user is a 400 INVALID; " +
+    "an unknown user is a 404 with errorCode INVALID, as Worth documents it. Needs scope users:write.",
+  security: [{ bearerAuth: [] }],
+  middleware: [requireScope("users:write")] as const,
+  request: {
+    params: z.object({ customerID: UuidParam("customerID"), userID: UuidParam("userID") }),
+    body: { required: true, content: { "application/json": { schema: PatchBody } } },
+  },
+  responses: {
+    200: { description: "OK", content: { "application/json": { schema: UpdatedResponse } } },
+    ...worthErrors,
+    404: patchNotFound,
+    ...bodyErrors,
+  },
+});
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
+    const { customerID, userID } = c.req.valid("param");
+    const patch = patchInput(c.req.valid("json"));
+    await worded(updateUser(coreCtx(c), { userId: userID, customerId: customerID }, patch, passwordDeps(c)), PATCH_WORDING);
+    return c.json({ status: "success" as const, message: "User details updated successfully" }, 200);
+  });
+}
