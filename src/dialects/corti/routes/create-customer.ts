@@ -1,0 +1,44 @@
+/** POST /projects/{projectId}/customers — platform and tenant admins (scope admin). */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { createProjectCustomer } from "../../../core/project-customers";
+import { projectRef } from "../../../core/project-scope";
+import { coreCtx } from "../../../http/context";
+import { requireAdmin } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { cortiBodyErrors, cortiConflict } from "../errors";
+import { cortiCustomerError, CustomerCreate, CustomerSchema, customerToWire, ProjectParams } from "../wire";
+import { json, jsonBody, security, tags } from "./common";
+
+export const createCustomerRoute = createRoute({
+  method: "post",
+  path: "/projects/{projectId}/customers",
+  tags,
+  summary: "Create a customer in the project",
+  description: "Needs scope admin with role platform or tenant_admin.",
+  security,
+  middleware: [requireAdmin()] as const,
+  request: { params: ProjectParams, body: jsonBody(CustomerCreate) },
+  responses: {
+    201: json(CustomerSchema, "The customer created"),
+    ...cortiBodyErrors,
+    ...cortiConflict("Another customer of the project has this customerId"),
+  },
+});
+
+export function registerCreateCustomer(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(createCustomerRoute, async (c) => {
+    const { projectId } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const ctx = coreCtx(c);
+    const row = await createProjectCustomer(ctx, projectRef(ctx.principal, projectId), {
+      name: body.displayName,
+      key: body.customerId,
+      tenantName: body.tenantName,
+      region: body.region,
+      isNfr: body.isNfr,
+    }).catch((err: unknown) => {
+      throw cortiCustomerError(err);
+    });
+    return c.json(customerToWire(row), 201);
+  });
+}

@@ -1,0 +1,46 @@
+/** POST /projects/{projectId}/customers/{customerId}/users — seed 003. */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { projectRef } from "../../../core/project-scope";
+import { createUser } from "../../../core/users/create-user";
+import { coreCtx, passwordDeps } from "../../../http/context";
+import { requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { cortiBodyErrors, cortiConflict } from "../errors";
+import { CustomerParams, UserCreate, UserSchema, userToWire } from "../wire";
+import { json, jsonBody, security, tags } from "./common";
+
+export const createUserRoute = createRoute({
+  method: "post",
+  path: "/projects/{projectId}/customers/{customerId}/users",
+  tags,
+  summary: "Create a new user and add it to the customer",
+  description: "With a password (16–64 Unicode code points, NFKC-normalised, never truncated) the user can log in at POST /auth/token at once. Needs scope users:write.",
+  security,
+  middleware: [requireScope("users:write")] as const,
+  request: { params: CustomerParams, body: jsonBody(UserCreate) },
+  responses: {
+    201: json(UserSchema, "User created successfully"),
+    ...cortiBodyErrors,
+    ...cortiConflict("Another user of the tenant has this e-mail"),
+  },
+});
+
+export function registerCreateUser(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(createUserRoute, async (c) => {
+    const { projectId, customerId } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const ctx = coreCtx(c);
+    const user = await createUser(
+      ctx,
+      {
+        owner: { customerId, project: projectRef(ctx.principal, projectId) },
+        email: body.email,
+        firstName: body.firstName,
+        lastName: body.lastName,
+        password: body.password,
+      },
+      passwordDeps(c),
+    );
+    return c.json(userToWire(user), 201);
+  });
+}

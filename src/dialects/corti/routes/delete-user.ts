@@ -1,0 +1,31 @@
+/** DELETE /projects/{projectId}/customers/{customerId}/users/{userId} — soft delete; a second one is 404. */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { projectRef } from "../../../core/project-scope";
+import { deleteUser } from "../../../core/users/delete-user";
+import { coreCtx } from "../../../http/context";
+import { requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { cortiErrors } from "../errors";
+import { UserParams } from "../wire";
+import { security, tags } from "./common";
+
+export const deleteUserRoute = createRoute({
+  method: "delete",
+  path: "/projects/{projectId}/customers/{customerId}/users/{userId}",
+  tags,
+  summary: "Delete a user",
+  description: "Soft delete: the user leaves every list and can no longer log in; its e-mail is free again. Needs scope users:write.",
+  security,
+  middleware: [requireScope("users:write")] as const,
+  request: { params: UserParams },
+  responses: { 204: { description: "The user was deleted" }, ...cortiErrors },
+});
+
+export function registerDeleteUser(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(deleteUserRoute, async (c) => {
+    const { projectId, customerId, userId } = c.req.valid("param");
+    const ctx = coreCtx(c);
+    await deleteUser(ctx, { userId, customerId, project: projectRef(ctx.principal, projectId) });
+    return c.body(null, 204);
+  });
+}

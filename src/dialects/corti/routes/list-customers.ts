@@ -1,0 +1,32 @@
+/** GET /projects/{projectId}/customers?page=&pageSize= — platform and tenant admins (scope admin). */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { listProjectCustomers } from "../../../core/project-customers";
+import { projectRef } from "../../../core/project-scope";
+import { coreCtx } from "../../../http/context";
+import { requireAdmin } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { cortiErrors } from "../errors";
+import { CustomerList, customerToWire, PageQuery, pageWindow, ProjectParams } from "../wire";
+import { json, security, tags } from "./common";
+
+export const listCustomersRoute = createRoute({
+  method: "get",
+  path: "/projects/{projectId}/customers",
+  tags,
+  summary: "List the project's customers",
+  description: "Oldest first. Needs scope admin with role platform or tenant_admin.",
+  security,
+  middleware: [requireAdmin()] as const,
+  request: { params: ProjectParams, query: PageQuery },
+  responses: { 200: json(CustomerList, "A page of the project's customers"), ...cortiErrors },
+});
+
+export function registerListCustomers(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(listCustomersRoute, async (c) => {
+    const { projectId } = c.req.valid("param");
+    const q = c.req.valid("query");
+    const ctx = coreCtx(c);
+    const page = await listProjectCustomers(ctx, projectRef(ctx.principal, projectId), pageWindow(q));
+    return c.json({ customers: page.customers.map(customerToWire), pagination: { page: q.page, pageSize: q.pageSize, hasNextPage: page.hasMore } }, 200);
+  });
+}

@@ -1,0 +1,37 @@
+/** GET /projects/{projectId}/customers/{customerId}/users?page=&pageSize= — through the one list engine. */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { projectRef } from "../../../core/project-scope";
+import { queryUsers } from "../../../core/users/query-users";
+import { coreCtx } from "../../../http/context";
+import { requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { cortiErrors } from "../errors";
+import { CustomerParams, PageQuery, pageWindow, UserList, userToWire } from "../wire";
+import { json, security, tags } from "./common";
+
+export const listUsersRoute = createRoute({
+  method: "get",
+  path: "/projects/{projectId}/customers/{customerId}/users",
+  tags,
+  summary: "List the customer's users",
+  description: "Oldest first. Needs scope users:read.",
+  security,
+  middleware: [requireScope("users:read")] as const,
+  request: { params: CustomerParams, query: PageQuery },
+  responses: { 200: json(UserList, "A page of the customer's users"), ...cortiErrors },
+});
+
+export function registerListUsers(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(listUsersRoute, async (c) => {
+    const { projectId, customerId } = c.req.valid("param");
+    const q = c.req.valid("query");
+    const ctx = coreCtx(c);
+    const result = await queryUsers(ctx, {
+      scope: { customerId, project: projectRef(ctx.principal, projectId) },
+      where: [],
+      sort: [{ field: "createdAt", dir: "asc" }],
+      page: { kind: "offset", ...pageWindow(q), withTotal: false },
+    });
+    return c.json({ users: result.users.map(userToWire), pagination: { page: q.page, pageSize: q.pageSize, hasNextPage: result.hasMore } }, 200);
+  });
+}

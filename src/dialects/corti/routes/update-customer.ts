@@ -1,0 +1,39 @@
+/** PATCH /projects/{projectId}/customers/{customerId} — platform and tenant admins (scope admin). */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { updateProjectCustomer } from "../../../core/project-customers";
+import { projectRef } from "../../../core/project-scope";
+import { coreCtx } from "../../../http/context";
+import { requireAdmin } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { cortiBodyErrors } from "../errors";
+import { cortiCustomerError, CustomerParams, CustomerPatch, CustomerSchema, customerToWire } from "../wire";
+import { json, jsonBody, security, tags } from "./common";
+
+export const updateCustomerRoute = createRoute({
+  method: "patch",
+  path: "/projects/{projectId}/customers/{customerId}",
+  tags,
+  summary: "Update a customer of the project",
+  description: "displayName, tenantName, region, isNfr (null clears tenantName or region). Needs scope admin with role platform or tenant_admin.",
+  security,
+  middleware: [requireAdmin()] as const,
+  request: { params: CustomerParams, body: jsonBody(CustomerPatch) },
+  responses: { 200: json(CustomerSchema, "The customer as updated"), ...cortiBodyErrors },
+});
+
+export function registerUpdateCustomer(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(updateCustomerRoute, async (c) => {
+    const { projectId, customerId } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const ctx = coreCtx(c);
+    const row = await updateProjectCustomer(ctx, projectRef(ctx.principal, projectId), customerId, {
+      name: body.displayName,
+      tenantName: body.tenantName,
+      region: body.region,
+      isNfr: body.isNfr,
+    }).catch((err: unknown) => {
+      throw cortiCustomerError(err);
+    });
+    return c.json(customerToWire(row), 200);
+  });
+}

@@ -1,0 +1,37 @@
+/** PATCH /projects/{projectId}/customers/{customerId}/users/{userId} — names, `enabled`, password; never the e-mail. */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { projectRef } from "../../../core/project-scope";
+import { updateUser } from "../../../core/users/update-user";
+import { coreCtx, passwordDeps } from "../../../http/context";
+import { requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { cortiBodyErrors } from "../errors";
+import { statusOf, UserParams, UserPatch, UserSchema, userToWire } from "../wire";
+import { json, jsonBody, security, tags } from "./common";
+
+export const updateUserRoute = createRoute({
+  method: "patch",
+  path: "/projects/{projectId}/customers/{customerId}/users/{userId}",
+  tags,
+  summary: "Update a user",
+  description: "firstName, lastName, enabled (false: the user can no longer log in) and password. The e-mail cannot be changed here. Needs scope users:write.",
+  security,
+  middleware: [requireScope("users:write")] as const,
+  request: { params: UserParams, body: jsonBody(UserPatch) },
+  responses: { 200: json(UserSchema, "The user as updated"), ...cortiBodyErrors },
+});
+
+export function registerUpdateUser(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(updateUserRoute, async (c) => {
+    const { projectId, customerId, userId } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const ctx = coreCtx(c);
+    const user = await updateUser(
+      ctx,
+      { userId, customerId, project: projectRef(ctx.principal, projectId) },
+      { firstName: body.firstName, lastName: body.lastName, status: statusOf(body.enabled), password: body.password },
+      passwordDeps(c),
+    );
+    return c.json(userToWire(user), 200);
+  });
+}
