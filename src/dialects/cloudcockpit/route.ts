@@ -1,0 +1,118 @@
+/**
+ * What every CloudCockpit route shares: the `X-Tenant` / `X-Correlation-Id` request headers, the
+ * documented error responses, the validation hook that lists every offending property of the
+ * request at once (headers, path, query and body together), and the core context with the tenant
+ * the request names.
+ */
+import { z, type OpenAPIHono, type RouteConfig, type RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { ZodError, ZodType } from "zod";
+import type { Ctx } from "../../core/context";
+import { DomainError, type FieldIssue } from "../../core/errors";
+import { coreCtx } from "../../http/context";
+import { zodIssues } from "../../http/errors";
+import type { AppEnv } from "../../http/types";
+import { CcErrorSchema, renderCloudCockpit } from "./errors";
+
+export const TAGS = ["CloudCockpit"];
+export const security = [{ bearerAuth: [] }];
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+export const CcHeaders = z.object({
+  "X-Tenant": z
+    .string({ error: "Required." })
+    .superRefine((v, ctx) => {
+      const d = v.trim().toLowerCase();
+      if (d.length === 0) ctx.addIssue({ code: "custom", message: "Required." });
+      else if (d.includes(",")) ctx.addIssue({ code: "custom", message: "Send the header once." });
+      else if (!DOMAIN.test(d)) ctx.addIssue({ code: "custom", message: "Not a portal domain." });
+    })
+    .openapi({
+      param: { name: "X-Tenant", in: "header", required: true, description: "The domain used to access the portal (compared case-insensitively)." },
+      example: "portal.cloudcockpit.com",
+    }),
+  "X-Correlation-Id": z
+    .guid({ error: "Must be a uuid." })
+    .optional()
+    .openapi({
+      param: {
+        name: "X-Correlation-Id",
+        in: "header",
+        description: "Optional uuid correlating the audit logs made by this request; echoed on the response, generated when absent.",
+      },
+      format: "uuid",
+    }),
+});
+
+const errorBody = (description: string) => ({ description, content: { "application/json": { schema: CcErrorSchema } } });
+
+/** The error responses of every CloudCockpit route. */
+export const ccErrors = {
+  400: errorBody("Bad Request: each offending header, path, query or body property is listed"),
+  401: { description: "Unauthorized: missing, malformed, expired or wrongly signed bearer token (no body)" },
+  403: { description: "Forbidden: the token lacks the scope, or X-Tenant / the path is outside its claims (no body)" },
+  404: errorBody("Not Found within the caller's reach (or, for a platform token, an unknown X-Tenant)"),
+  429: errorBody("Too Many Requests (Retry-After)"),
+  500: errorBody("Internal Server Error: the body carries only the correlation id"),
+} as const;
+
+/** The extra error responses of routes with a body. */
+export const bodyErrors = {
+  413: errorBody("Payload Too Large: body over 64 KiB"),
+  415: errorBody("Unsupported Media Type: the body is not application/json"),
+} as const;
+
+async function jsonValue(c: Context<AppEnv>): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch (err) {
+    if (err instanceof DomainError) throw err; // the body limit
+    return Symbol("malformed");
+  }
+}
+
+/** Every issue of every part of the request the route validates, headers first, body last. */
+async function allIssues(route: RouteConfig, c: Context<AppEnv>): Promise<FieldIssue[]> {
+  const r = route.request ?? {};
+  const issues: FieldIssue[] = [];
+  const check = async (schema: unknown, value: unknown) => {
+    if (schema === undefined) return;
+    const res = await (schema as ZodType).safeParseAsync(value);
+    if (!res.success) issues.push(...zodIssues(res.error));
+  };
+  const headers = r.headers as z.ZodObject | undefined;
+  if (headers) await check(headers, Object.fromEntries(Object.keys(headers.shape).map((k) => [k, c.req.header(k)])));
+  await check(r.params, c.req.param());
+  await check(r.query, Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => [k, v.length === 1 ? v[0] : v])));
+  const media = r.body?.content["application/json"];
+  const body = media !== undefined && "schema" in media ? media.schema : undefined;
+  if (body !== undefined) {
+    const value = await jsonValue(c);
+    if (typeof value === "symbol") issues.push({ field: "", message: "The request body is not valid JSON." });
+    else await check(body, value);
+  }
+  return issues;
+}
+
+/**
+ * Registers a route with the hook that answers a failed validation with every offending property
+ * (zod-openapi stops at the first failing part; CloudCockpit clients get the whole list).
+ */
+export function ccRoute<R extends RouteConfig>(app: OpenAPIHono<AppEnv>, route: R, handler: RouteHandler<R, AppEnv>): void {
+  const hook = async (result: { success: boolean; error?: ZodError }, c: Context<AppEnv>): Promise<Response | undefined> => {
+    if (result.success) return undefined;
+    const issues = await allIssues(route, c);
+    if (issues.length === 0 && result.error) issues.push(...zodIssues(result.error));
+    const err = new DomainError("INVALID", "One or more validation errors occurred.", { issues, validation: true });
+    c.set("error", err);
+    return renderCloudCockpit(c, err);
+  };
+  // The hook's type is tied to each route's success responses; an error Response is what it returns.
+  app.openapi(route, handler, hook as never);
+}
+
+/** The core context of a CloudCockpit request: the tenant is the one its X-Tenant names. */
+export function ccCtx(c: Context<AppEnv>): Ctx {
+  return { ...coreCtx(c), tenantDomain: (c.req.header("x-tenant") ?? "").trim().toLowerCase() };
+}

@@ -1,0 +1,52 @@
+/** POST /v1/customer/{customerId}/users — seed 004: creates a customer user, answers its id. */
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createUser } from "../../../core/users/create-user";
+import { passwordDeps } from "../../../http/context";
+import { jsonBodies, requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { bodyErrors, ccCtx, ccErrors, ccRoute, CcHeaders, security, TAGS } from "../route";
+import { createInput, UserCreate, Uuid } from "../wire";
+
+export const route = createRoute({
+  method: "post",
+  path: "/customer/{customerId}/users",
+  tags: TAGS,
+  summary: "Create a Customer User",
+  description:
+    "Creates a new User with the provided UserViewModel. Answers 201 with the new user's id as a JSON string and a Location header " +
+    "(the user's PATCH/DELETE address). A duplicate e-mail or a taken id is a 400 naming `email` or `id`. Needs scope users:write.",
+  security,
+  middleware: [requireScope("users:write"), ...jsonBodies()] as const,
+  request: {
+    headers: CcHeaders,
+    params: z.object({
+      customerId: Uuid.openapi({ param: { name: "customerId", in: "path", required: true, description: "GUID Unique identifier for the customer." } }),
+    }),
+    query: z.object({
+      resellerId: Uuid.optional().openapi({
+        param: { name: "resellerId", in: "query", description: "GUID Unique identifier for the reseller: the customer must belong to it." },
+      }),
+    }),
+    body: { required: true, description: "The user info to create the user.", content: { "application/json": { schema: UserCreate } } },
+  },
+  responses: {
+    201: {
+      description: "Created: the new user's id",
+      headers: { Location: { description: "/v1/users/{email} of the new user", schema: { type: "string" } } },
+      content: { "application/json": { schema: z.uuid().openapi({ example: "9b7f3a8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b" }) } },
+    },
+    ...ccErrors,
+    ...bodyErrors,
+  },
+});
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  ccRoute(app, route, async (c) => {
+    const { customerId } = c.req.valid("param");
+    const { resellerId } = c.req.valid("query");
+    const owner = { customerId: customerId.toLowerCase(), resellerId: resellerId?.toLowerCase() };
+    const user = await createUser(ccCtx(c), createInput(owner, c.req.valid("json")), passwordDeps(c));
+    c.header("Location", `/v1/users/${encodeURIComponent(user.email)}`);
+    return c.json(user.id, 201);
+  });
+}

@@ -1,0 +1,45 @@
+/** POST /v1/reseller/{resellerId}/users — a reseller-level user (no customer), same body as seed 004. */
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createUser } from "../../../core/users/create-user";
+import { passwordDeps } from "../../../http/context";
+import { jsonBodies, requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { bodyErrors, ccCtx, ccErrors, ccRoute, CcHeaders, security, TAGS } from "../route";
+import { createInput, UserCreate, Uuid } from "../wire";
+
+export const route = createRoute({
+  method: "post",
+  path: "/reseller/{resellerId}/users",
+  tags: TAGS,
+  summary: "Create a Reseller User",
+  description:
+    "Creates a reseller-level user (it belongs to no customer). `role.name` must be a tenant-wide subrole code. Answers 201 with the new " +
+    "user's id as a JSON string and a Location header. A reseller token may only name its own reseller. Needs scope users:write.",
+  security,
+  middleware: [requireScope("users:write"), ...jsonBodies()] as const,
+  request: {
+    headers: CcHeaders,
+    params: z.object({
+      resellerId: Uuid.openapi({ param: { name: "resellerId", in: "path", required: true, description: "GUID Unique identifier for the reseller." } }),
+    }),
+    body: { required: true, description: "The user info to create the user.", content: { "application/json": { schema: UserCreate } } },
+  },
+  responses: {
+    201: {
+      description: "Created: the new user's id",
+      headers: { Location: { description: "/v1/users/{email} of the new user", schema: { type: "string" } } },
+      content: { "application/json": { schema: z.uuid().openapi({ example: "9b7f3a8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b" }) } },
+    },
+    ...ccErrors,
+    ...bodyErrors,
+  },
+});
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  ccRoute(app, route, async (c) => {
+    const { resellerId } = c.req.valid("param");
+    const user = await createUser(ccCtx(c), createInput({ resellerId: resellerId.toLowerCase() }, c.req.valid("json")), passwordDeps(c));
+    c.header("Location", `/v1/users/${encodeURIComponent(user.email)}`);
+    return c.json(user.id, 201);
+  });
+}

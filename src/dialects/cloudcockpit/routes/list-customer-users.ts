@@ -1,0 +1,55 @@
+/** GET /v1/customer/{customerId}/users — every user of the customer, as a bare array sorted by name. */
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { queryUsers } from "../../../core/users/query-users";
+import { requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { ccCtx, ccErrors, ccRoute, CcHeaders, security, TAGS } from "../route";
+import { userToWire, UserSchema, Uuid } from "../wire";
+
+/**
+ * The list has no paging by contract; this bound keeps one response within a Worker's memory
+ * (docs/decisions/cloudcockpit-paging.md).
+ */
+export const MAX_CUSTOMER_USERS = 50_000;
+
+export const route = createRoute({
+  method: "get",
+  path: "/customer/{customerId}/users",
+  tags: TAGS,
+  summary: "Get the Users of a Customer",
+  description: "Every user of the customer, sorted by last name, first name, then id. Needs scope users:read.",
+  security,
+  middleware: [requireScope("users:read")] as const,
+  request: {
+    headers: CcHeaders,
+    params: z.object({
+      customerId: Uuid.openapi({ param: { name: "customerId", in: "path", required: true, description: "GUID Unique identifier for the customer." } }),
+    }),
+    query: z.object({
+      resellerId: Uuid.optional().openapi({
+        param: { name: "resellerId", in: "query", description: "GUID Unique identifier for the reseller: the customer must belong to it." },
+      }),
+    }),
+  },
+  responses: {
+    200: { description: "OK", content: { "application/json": { schema: z.array(UserSchema) } } },
+    ...ccErrors,
+  },
+});
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  ccRoute(app, route, async (c) => {
+    const { customerId } = c.req.valid("param");
+    const { resellerId } = c.req.valid("query");
+    const result = await queryUsers(ccCtx(c), {
+      scope: { customerId: customerId.toLowerCase(), resellerId: resellerId?.toLowerCase() },
+      where: [],
+      sort: [
+        { field: "lastName", dir: "asc" },
+        { field: "firstName", dir: "asc" },
+      ],
+      page: { kind: "after", limit: MAX_CUSTOMER_USERS },
+    });
+    return c.json(result.users.map(userToWire), 200);
+  });
+}

@@ -1,0 +1,53 @@
+/** GET /v1/users/groups — the tenant's groups, in the paged envelope of CONTRACT §4. */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { listTenantGroups, type GroupPage } from "../../../core/groups-list";
+import { requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { makeToken, PagingQuery, readToken } from "../paging";
+import { ccCtx, ccErrors, ccRoute, CcHeaders, security, TAGS } from "../route";
+import { GroupSchema, pageOf } from "../wire";
+
+export const route = createRoute({
+  method: "get",
+  path: "/users/groups",
+  tags: TAGS,
+  summary: "Get the User Groups of the Tenant",
+  description: "The groups users may be put in, sorted by name then id. Needs scope users:read.",
+  security,
+  middleware: [requireScope("users:read")] as const,
+  request: { headers: CcHeaders, query: PagingQuery },
+  responses: {
+    200: { description: "OK", content: { "application/json": { schema: pageOf(GroupSchema, "CloudCockpit_GroupPage") } } },
+    ...ccErrors,
+  },
+});
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  ccRoute(app, route, async (c) => {
+    const q = c.req.valid("query");
+    const ctx = ccCtx(c);
+    const fp = { tenantDomain: ctx.tenantDomain };
+    let pageNumber = q.pageNumber;
+    let page: GroupPage;
+    if (q.continuationToken !== undefined) {
+      const t = readToken(q.continuationToken, "groups", fp, 2);
+      pageNumber = t.pageNumber + 1;
+      page = { kind: "after", after: [t.key[0] as string, t.key[1] as string], limit: q.pageSize };
+    } else {
+      page = { kind: "offset", offset: (pageNumber - 1) * q.pageSize, limit: q.pageSize };
+    }
+    const result = await listTenantGroups(ctx, page);
+    return c.json(
+      {
+        items: result.groups,
+        paginationParameters: { pageNumber, pageSize: q.pageSize },
+        totalPages: Math.ceil(result.total / q.pageSize),
+        totalCount: result.total,
+        hasPreviousPage: pageNumber > 1,
+        hasNextPage: result.hasMore,
+        continuationToken: result.hasMore && result.lastKey ? makeToken("groups", fp, pageNumber, result.lastKey) : null,
+      },
+      200,
+    );
+  });
+}

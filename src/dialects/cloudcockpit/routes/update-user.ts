@@ -1,0 +1,42 @@
+/** PATCH /v1/users/{email} — changes a user of the tenant; every body field optional; 204. */
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { updateUser } from "../../../core/users/update-user";
+import { passwordDeps } from "../../../http/context";
+import { jsonBodies, requireScope } from "../../../http/middleware";
+import type { AppEnv } from "../../../http/types";
+import { bodyErrors, ccCtx, ccErrors, ccRoute, CcHeaders, security, TAGS } from "../route";
+import { EmailParam, givenId, patchInput, UserPatchBody } from "../wire";
+
+export const route = createRoute({
+  method: "patch",
+  path: "/users/{email}",
+  tags: TAGS,
+  summary: "Update a User",
+  description:
+    "Changes the user the e-mail names (case-insensitively) in the X-Tenant tenant. Absent fields are kept; `groups` replaces the " +
+    "user's groups; a new `email` must be free. Answers 204. Needs scope users:write.",
+  security,
+  middleware: [requireScope("users:write"), ...jsonBodies()] as const,
+  request: {
+    headers: CcHeaders,
+    params: z.object({ email: EmailParam }),
+    body: { required: true, description: "The fields to change.", content: { "application/json": { schema: UserPatchBody } } },
+  },
+  responses: {
+    204: { description: "No Content: updated" },
+    ...ccErrors,
+    ...bodyErrors,
+  },
+});
+
+export function register(app: OpenAPIHono<AppEnv>): void {
+  ccRoute(app, route, async (c) => {
+    const { email } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const ctx = ccCtx(c);
+    const userId = givenId(body.id);
+    const loc = { email, tenantDomain: ctx.tenantDomain as string, ...(userId !== undefined ? { userId } : {}) };
+    await updateUser(ctx, loc, patchInput(body), passwordDeps(c));
+    return c.body(null, 204);
+  });
+}
