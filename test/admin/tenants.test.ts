@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, dbTrips, expectProblem, freshTenant, platformToken, unique } from "../harness";
+import { corr, eventsOf, expectOneEvent, ISO, listAll, long, UUID } from "./helpers";
 
 describe("tenants", () => {
   it("platform creates a tenant: 201, Location, read back", async () => {
@@ -77,5 +78,45 @@ describe("unknown paths and methods", () => {
     expectProblem(await call("GET", "/api/v1/nothing-here", { token }), 404, "NOT_FOUND");
     const root = await call("GET", "/nothing-here");
     expectProblem(root, 404, "NOT_FOUND");
+  });
+});
+
+// The whole created body and its audit event; domain rules on patch (normalised, unique, audited
+// only when something changes).
+describe("tenant lifecycle", () => {
+  it("create: the whole body, Location, one tenant.created event by the platform", async () => {
+    const token = await platformToken();
+    const c = corr("tenant");
+    const domain = `${unique("life")}.example.com`;
+    const r = await call("POST", "/api/v1/tenants", { token, body: { domain, name: "  Life  " }, headers: { "x-correlation-id": c }, expect: 201 });
+    expect(r.body).toEqual({ id: UUID, domain, name: "Life", createdAt: ISO, updatedAt: r.body.createdAt });
+    expect(r.headers.get("location")).toBe(`/api/v1/tenants/${r.body.id}`);
+    const t = { id: r.body.id, domain, admin: token, adminClientId: "bootstrap" };
+    const e = await expectOneEvent(t, c, { action: "tenant.created", targetType: "tenant", targetId: r.body.id }, "bootstrap");
+    expect(e.changes).toMatchObject({ id: r.body.id, domain, name: "Life" });
+    expect(await listAll("/api/v1/tenants", token)).toContainEqual(r.body);
+  });
+
+  it("patch: domain lower-cased, a taken domain → 409 with no event, an unchanged value → no event", async () => {
+    const [t, other] = await Promise.all([freshTenant(), freshTenant()]);
+    const c1 = corr("dom");
+    const newDomain = `${unique("New")}.Example.com`;
+    const r = await call("PATCH", `/api/v1/tenants/${t.id}`, { token: t.admin, body: { domain: newDomain }, headers: { "x-correlation-id": c1 }, expect: 200 });
+    expect(r.body).toEqual({ id: t.id, domain: newDomain.toLowerCase(), name: `Tenant ${t.domain}`, createdAt: ISO, updatedAt: ISO });
+    await expectOneEvent(t, c1, { action: "tenant.updated", targetType: "tenant", targetId: t.id, changes: { domain: { from: t.domain, to: newDomain.toLowerCase() } } });
+    expect((await call("GET", `/api/v1/tenants/${t.id}`, { token: t.admin, expect: 200 })).body).toEqual(r.body);
+
+    const c2 = corr("taken");
+    const taken = await call("PATCH", `/api/v1/tenants/${t.id}`, { token: t.admin, body: { domain: other.domain.toUpperCase() }, headers: { "x-correlation-id": c2 } });
+    expectProblem(taken, 409, "CONFLICT", { errors: [{ field: "domain", message: "Another tenant has this domain." }] });
+    expect(await eventsOf(t, c2)).toEqual([]);
+
+    const c3 = corr("same");
+    await call("PATCH", `/api/v1/tenants/${t.id}`, { token: t.admin, body: { name: r.body.name }, headers: { "x-correlation-id": c3 }, expect: 200 });
+    expect(await eventsOf(t, c3)).toEqual([]);
+
+    for (const body of [{ name: long(256) }, { domain: "a..b" }, { domain: long(254, "a") }, { id: t.id }]) {
+      expectProblem(await call("PATCH", `/api/v1/tenants/${t.id}`, { token: t.admin, body }), 400, "INVALID");
+    }
   });
 });
