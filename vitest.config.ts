@@ -1,6 +1,21 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { JWKS_PUBLIC, JWKS_TEST_ISSUER, JWKS_TEST_URL } from "./test/fixtures/jwks.ts";
+
+/**
+ * Every outbound fetch of the Worker under test lands here (there is no network): the test issuer's
+ * JWKS is served, and anything else is counted and refused, so tests can prove that a token's
+ * `jku`/`x5u` header never makes the Worker fetch anything.
+ */
+let refusedOutbound = 0;
+async function outbound(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (request.url === JWKS_TEST_URL) return Response.json({ keys: [JWKS_PUBLIC] });
+  if (url.host === "outbound.test" && url.pathname === "/refused") return Response.json({ refused: refusedOutbound });
+  refusedOutbound++;
+  return new Response("no network in tests", { status: 502 });
+}
 
 // Two projects: "workers" runs inside workerd with the Worker's own wrangler.toml, the committed
 // migrations applied by test/setup.ts exactly as `wrangler d1 migrations apply` applies them;
@@ -15,7 +30,10 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
+                outboundService: outbound as never,
                 bindings: {
+                  JWKS_URL: JWKS_TEST_URL,
+                  JWKS_ISSUER: JWKS_TEST_ISSUER,
                   TEST_MIGRATIONS: migrations,
                   JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",
                   BOOTSTRAP_CLIENT_ID: "bootstrap",

@@ -160,3 +160,24 @@ describe("updateUser / deleteUser", () => {
     expect(await getUser(f.admin, { userId: u.id })).toMatchObject({ email: "b@example.com", firstName: "B" });
   });
 });
+
+describe("races", () => {
+  it("two simultaneous deletes of one user: one succeeds, one NOT_FOUND, one audit event", async () => {
+    const f = await fixture();
+    const u = await createUser(f.admin, { owner: { customerId: f.customer.id }, firstName: "A", lastName: "B", email: "twice@example.com" }, deps);
+    const ctx = ctxFor({ role: "tenant_admin", tenantId: f.t.id }, "corr-delete-race");
+    const results = await Promise.allSettled([deleteUser(ctx, { userId: u.id }), deleteUser(ctx, { userId: u.id })]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({ code: "NOT_FOUND" });
+    expect(await auditFor(f.t.admin, f.t.id, "corr-delete-race")).toHaveLength(1);
+  });
+
+  it("an update racing a delete: never an event for a change that did not happen", async () => {
+    const f = await fixture();
+    const u = await createUser(f.admin, { owner: { customerId: f.customer.id }, firstName: "A", lastName: "B", email: "race2@example.com" }, deps);
+    const ctx = ctxFor({ role: "tenant_admin", tenantId: f.t.id }, "corr-update-race");
+    const [upd] = await Promise.allSettled([updateUser(ctx, { userId: u.id }, { firstName: "Changed" }, deps), deleteUser(ctx, { userId: u.id })]);
+    const events = await auditFor(f.t.admin, f.t.id, "corr-update-race");
+    expect(events.map((e: { action: string }) => e.action).sort()).toEqual(upd.status === "fulfilled" ? ["user.deleted", "user.updated"] : ["user.deleted"]);
+  });
+});
