@@ -15,9 +15,15 @@ const meta = { createdAt: Iso, updatedAt: Iso };
 const tenantOwned = { id: Uuid, tenantId: Uuid };
 const NullableUuid = Uuid.nullable();
 
-/** Refuses an empty PATCH body: a patch must change something. */
+/**
+ * Refuses an empty PATCH body: a patch must change something. Checked only when the properties
+ * themselves passed, so `{id: …}` is answered "not allowed", not also "at least one is required".
+ */
 export function nonEmpty<T extends z.ZodObject>(schema: T) {
-  return schema.refine((v) => Object.keys(v).length > 0, { message: "At least one property is required." });
+  return schema.refine((v) => Object.keys(v).length > 0, {
+    message: "At least one property is required.",
+    when: (payload) => payload.issues.length === 0,
+  });
 }
 
 export const TenantSchema = z.object({ id: Uuid, domain: z.string(), name: z.string(), ...meta }).openapi("Tenant");
