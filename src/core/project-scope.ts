@@ -55,7 +55,14 @@ export function customerIdQuery(project: ProjectRef, customerKeyOrId: string) {
   return qb
     .select({ id: refCustomer.id })
     .from(refCustomer)
-    .where(and(inArray(refCustomer.projectId, projectIdQuery(project)), or(eq(refCustomer.key, r), eq(refCustomer.id, r))))
+    // Each branch of the OR is an index lookup on its own ((project_id, key) and the primary key);
+    // written as one AND over an OR, SQLite scanned the customers table.
+    .where(
+      or(
+        and(inArray(refCustomer.projectId, projectIdQuery(project)), eq(refCustomer.key, r)),
+        and(eq(refCustomer.id, r), inArray(refCustomer.projectId, projectIdQuery(project))),
+      ),
+    )
     .orderBy(desc(sql`coalesce(${refCustomer.key} = ${r}, 0)`))
     .limit(1);
 }
