@@ -48,6 +48,10 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
+            // One module graph for all files: the app, zod schemas and drizzle load once instead of
+            // once per file (the suite ran in 4m35s isolated, 2m44s shared). Tests never depend on
+            // shared state: each builds its own tenant through the harness.
+            isolate: false,
             setupFiles: ["./test/setup.ts"],
             include: ["test/**/*.test.ts"],
             exclude: ["test/node/**"],
