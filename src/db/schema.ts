@@ -164,6 +164,9 @@ export const users = sqliteTable(
     uniqueIndex("users_tenant_email_uq").on(t.tenantId, t.emailNorm).where(sql`${t.deletedAt} IS NULL`),
     // Pages of a customer's users, newest or oldest first, without a scan or a sort.
     index("users_customer_created_idx").on(t.customerId, t.createdAt, t.id).where(sql`${t.deletedAt} IS NULL`),
+    // Worth's total_items: an index-only count of a customer's live users (the partial index above
+    // is not covering for its own `deleted_at IS NULL` term).
+    index("users_customer_live_idx").on(t.customerId, t.deletedAt),
     // Tenant-wide pages (admin API) in creation order.
     index("users_tenant_created_idx").on(t.tenantId, t.createdAt, t.id).where(sql`${t.deletedAt} IS NULL`),
     // Login by e-mail across tenants (Corti /auth/token).

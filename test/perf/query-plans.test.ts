@@ -137,6 +137,13 @@ describe("query plans", () => {
     console.log(`query plans (page query of each):\n${report.join("\n")}`);
   });
 
+  it("Worth's total_items is an index-only count (no table row read per user)", async () => {
+    const { recorded } = await send("GET", `/auth/api/v1/customers/${customerId}/users?page=1&items_per_page=10`, t.admin);
+    const countStmt = recorded.find((r) => /count\(\*\)/i.test(r.sql));
+    expect(countStmt).toBeDefined();
+    expect((await plan(countStmt!)).join("\n")).toMatch(/^SEARCH users USING COVERING INDEX users_customer_live_idx \(customer_id=\? AND deleted_at=\?\)$/);
+  });
+
   it("the platform's tenant list walks tenants_created_idx (bounded by LIMIT)", async () => {
     const { status, recorded } = await send("GET", "/api/v1/tenants?limit=10", platform);
     expect(status).toBe(200);

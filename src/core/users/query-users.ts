@@ -186,12 +186,14 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
     .orderBy(...orderBy)
     .limit(limit + 1)
     .offset(q.page.kind === "offset" ? q.page.offset : 0);
-  const countQuery = ctx.db
-    .select({ n: count() })
-    .from(users)
-    .leftJoin(customers, eq(customers.id, users.customerId))
-    .leftJoin(subroles, eq(subroles.id, users.subroleId))
-    .where(countWhere);
+  // The count joins a table only when a condition reads it: without joins it is an index-only count
+  // over the partial index of the scope (users_customer_created_idx for a customer).
+  const readsSubroles = q.where.some((c) => ("field" in c && c.field === "subroleCode") || (c.op === "anyContains" && c.fields.includes("subroleCode")));
+  const readsCustomers = ctx.principal.projectId !== null;
+  let countFrom = ctx.db.select({ n: count() }).from(users).$dynamic();
+  if (readsCustomers) countFrom = countFrom.leftJoin(customers, eq(customers.id, users.customerId));
+  if (readsSubroles) countFrom = countFrom.leftJoin(subroles, eq(subroles.id, users.subroleId));
+  const countQuery = countFrom.where(countWhere);
 
   const owner = "customerId" in q.scope ? q.scope : null;
   const withTotal = q.page.withTotal === true;

@@ -1,0 +1,1 @@
+CREATE INDEX `users_customer_live_idx` ON `users` (`customer_id`,`deleted_at`);
