@@ -6,7 +6,7 @@ import tseslint from "typescript-eslint";
 const testOnly = { name: "cloudflare:test", message: "cloudflare:test belongs to test/ only." };
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "public/docs/vendor/", "worker-configuration.d.ts", "dist/", "bench/results/"] },
+  { ignores: ["node_modules/", "**/.wrangler/", "public/docs/vendor/", "worker-configuration.d.ts", "dist/", "bench/results/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -88,18 +88,24 @@ function mapWriteError<T extends TenantTable>(spec: ResourceSpec<T>, err: unknow
   throw constraintConflict(err, spec.uniques, { subject: spec.subject, message: spec.inUseMessage }) ?? err;
 }
 
+/** The row a create writes, after the tenant claim and the spec's cross-field rules. */
+function newRow<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, input: Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">): Row<T> {
+  assertTenantClaim(ctx, tenantId);
+  const now = ctx.now();
+  const row = { ...input, id: ctx.newId(), tenantId, createdAt: now, updatedAt: now } as Row<T>;
+  const issues = spec.check?.(row) ?? [];
+  if (issues.length > 0) throw invalid(`The ${spec.subject} is not valid.`, issues);
+  return row;
+}
+
 export async function createResource<T extends TenantTable>(
   ctx: Ctx,
   spec: ResourceSpec<T>,
   tenantId: string,
   input: Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">,
 ): Promise<Row<T>> {
-  assertTenantClaim(ctx, tenantId);
-  const now = ctx.now();
-  const row = { ...input, id: ctx.newId(), tenantId, createdAt: now, updatedAt: now } as Row<T>;
+  const row = newRow(ctx, spec, tenantId, input);
   const refs = spec.refs?.(row) ?? [];
-  const issues = spec.check?.(row) ?? [];
-  if (issues.length > 0) throw invalid(`The ${spec.subject} is not valid.`, issues);
   const [tenant, ...refRows] = await ctx.db.batch([tenantExists(ctx, tenantId), ...refQueries(ctx, tenantId, refs)]);
   if (tenant.length === 0) throw notFound("tenant");
   const refProblems = refIssues(refs, refRows);
@@ -118,12 +124,7 @@ export async function insertResource<T extends TenantTable>(
   tenantId: string,
   input: Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">,
 ): Promise<Row<T>> {
-  assertTenantClaim(ctx, tenantId);
-  const now = ctx.now();
-  const row = { ...input, id: ctx.newId(), tenantId, createdAt: now, updatedAt: now } as Row<T>;
-  const issues = spec.check?.(row) ?? [];
-  if (issues.length > 0) throw invalid(`The ${spec.subject} is not valid.`, issues);
-  return insertRow(ctx, spec, tenantId, row);
+  return insertRow(ctx, spec, tenantId, newRow(ctx, spec, tenantId, input));
 }
 
 async function insertRow<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, row: Row<T>): Promise<Row<T>> {

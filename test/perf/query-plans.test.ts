@@ -6,34 +6,11 @@
  * the figures of docs/performance.md can be read off a test log.
  */
 import { env } from "cloudflare:workers";
+import { plan, recordingD1, type Recorded } from "./recording-d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import { call, create, freshTenant, type Tenant } from "../harness";
 
-interface Recorded {
-  sql: string;
-  params: unknown[];
-}
-
-/** A D1Database that records every bound statement and forwards it to the real one. */
-function recordingD1(out: Recorded[]): D1Database {
-  const wrap = (st: D1PreparedStatement, sql: string): unknown => ({
-    inner: st,
-    bind: (...params: unknown[]) => {
-      out.push({ sql, params });
-      return wrap(st.bind(...params), sql);
-    },
-    all: () => st.all(),
-    raw: (o?: { columnNames?: boolean }) => (st.raw as (o?: { columnNames?: boolean }) => Promise<unknown[]>).call(st, o),
-    run: () => st.run(),
-    first: (c?: string) => (c === undefined ? st.first() : st.first(c)),
-  });
-  return {
-    prepare: (sql: string) => wrap(env.DB.prepare(sql), sql),
-    batch: (stmts: { inner: D1PreparedStatement }[]) => env.DB.batch(stmts.map((s) => s.inner)),
-    exec: (sql: string) => env.DB.exec(sql),
-  } as unknown as D1Database;
-}
 
 const app = buildApp();
 
@@ -48,12 +25,6 @@ async function send(method: string, path: string, token: string, headers: Record
   return { status: res.status, recorded };
 }
 
-async function plan(r: Recorded): Promise<string[]> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${r.sql}`)
-    .bind(...r.params)
-    .all<{ detail: string }>();
-  return results.map((x) => x.detail);
-}
 
 /** A plan line that reads a whole table (not through an index, not a one-row lookup). */
 const FULL_SCAN = /^SCAN (\w+)(?! USING)/;

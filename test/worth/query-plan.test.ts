@@ -4,8 +4,8 @@
  * page must walk the partial index users_customer_created_idx backwards (no scan of the users
  * table, no sort step), and the count must read an index only (users_customer_live_idx).
  */
-import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
+import { plan, recordingD1, type Recorded } from "../perf/recording-d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../../src/core/context";
 import { queryUsers } from "../../src/core/users/query-users";
@@ -18,36 +18,7 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) await createWorthUser(w);
 });
 
-interface Recorded {
-  sql: string;
-  params: unknown[];
-}
 
-/** A D1Database that records each bound statement and forwards it. */
-function recordingD1(out: Recorded[]): D1Database {
-  const wrap = (st: D1PreparedStatement, sql: string): unknown => ({
-    inner: st,
-    bind: (...params: unknown[]) => {
-      out.push({ sql, params });
-      return wrap(st.bind(...params), sql);
-    },
-    all: () => st.all(),
-    raw: (o?: { columnNames?: boolean }) => (st.raw as (o?: { columnNames?: boolean }) => Promise<unknown[]>).call(st, o),
-    run: () => st.run(),
-    first: (c?: string) => (c === undefined ? st.first() : st.first(c)),
-  });
-  return {
-    prepare: (sql: string) => wrap(env.DB.prepare(sql), sql),
-    batch: (stmts: { inner: D1PreparedStatement }[]) => env.DB.batch(stmts.map((s) => s.inner)),
-  } as unknown as D1Database;
-}
-
-async function plan(r: Recorded): Promise<string[]> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${r.sql}`)
-    .bind(...r.params)
-    .all<{ detail: string }>();
-  return results.map((x) => x.detail);
-}
 
 describe("the default list query", () => {
   it("uses users_customer_created_idx: no scan of users, no sort step, one batch", async () => {

@@ -58,6 +58,21 @@ export const ccErrors = {
 } as const;
 
 /** The extra error responses of routes with a body. */
+/** The 201 of both create routes: the new id as a JSON string, and where to find the user. */
+export const createdResponse = {
+  201: {
+    description: "Created: the new user's id",
+    headers: { Location: { description: "/v1/users/{email} of the new user", schema: { type: "string" as const } } },
+    content: { "application/json": { schema: z.uuid().openapi({ example: "9b7f3a8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b" }) } },
+  },
+} as const;
+
+/** Answers a create: 201, the id as a JSON string, Location of the user (addressed by e-mail). */
+export function created(c: Context<AppEnv>, user: { id: string; email: string }) {
+  c.header("Location", `/v1/users/${encodeURIComponent(user.email)}`);
+  return c.json(user.id, 201);
+}
+
 export const bodyErrors = {
   413: errorBody("Payload Too Large: body over 64 KiB"),
   415: errorBody("Unsupported Media Type: the body is not application/json"),

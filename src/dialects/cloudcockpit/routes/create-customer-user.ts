@@ -4,7 +4,7 @@ import { createUser } from "../../../core/users/create-user";
 import { passwordDeps } from "../../../http/context";
 import { jsonBodies, requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { bodyErrors, ccCtx, ccErrors, ccRoute, CcHeaders, security, TAGS } from "../route";
+import { bodyErrors, ccCtx, ccErrors, ccRoute, CcHeaders, created, createdResponse, security, TAGS } from "../route";
 import { createInput, UserCreate, Uuid } from "../wire";
 
 export const route = createRoute({
@@ -30,11 +30,7 @@ export const route = createRoute({
     body: { required: true, description: "The user info to create the user.", content: { "application/json": { schema: UserCreate } } },
   },
   responses: {
-    201: {
-      description: "Created: the new user's id",
-      headers: { Location: { description: "/v1/users/{email} of the new user", schema: { type: "string" } } },
-      content: { "application/json": { schema: z.uuid().openapi({ example: "9b7f3a8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b" }) } },
-    },
+    ...createdResponse,
     ...ccErrors,
     ...bodyErrors,
   },
@@ -46,7 +42,6 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     const { resellerId } = c.req.valid("query");
     const owner = { customerId: customerId.toLowerCase(), resellerId: resellerId?.toLowerCase() };
     const user = await createUser(ccCtx(c), createInput(owner, c.req.valid("json")), passwordDeps(c));
-    c.header("Location", `/v1/users/${encodeURIComponent(user.email)}`);
-    return c.json(user.id, 201);
+    return created(c, user);
   });
 }
