@@ -37,6 +37,40 @@ export function buildApp() {
   const app = new OpenAPIHono<AppEnv>();
   app.use("*", requestContext());
 
+  // Routing before anything a router does (authentication, body checks): a documented path with
+  // another method is a 405 with `Allow` in the dialect's body, whoever asks. Otherwise a router's
+  // body middleware answers a PUT with 415 and its authentication answers a CORS preflight with 401.
+  // Built on first use: which methods each path answers, once every route is registered. Exact
+  // paths only: routing is strict, so `/api/v1/tenants/` is an unknown path (404) for every method.
+  let routeTable: { pattern: RegExp; methods: string[] }[] | undefined;
+  const allowedMethods = (path: string): string[] => {
+    if (!routeTable) {
+      const byPath = new Map<string, Set<string>>();
+      for (const r of app.routes) if (r.method !== "ALL") byPath.set(r.path, (byPath.get(r.path) ?? new Set()).add(r.method));
+      routeTable = [...byPath].map(([p, methods]) => ({
+        pattern: new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z_]+/g, "[^/]+")}$`),
+        methods: [...methods],
+      }));
+    }
+    const allowed = new Set<string>();
+    for (const r of routeTable) if (r.pattern.test(path)) for (const m of r.methods) allowed.add(m);
+    return [...allowed];
+  };
+  const methodNotAllowed = (c: Context<AppEnv>, allowed: string[]): Response => {
+    const err = new DomainError("METHOD_NOT_ALLOWED", `Method ${c.req.method} is not allowed here; use ${allowed.join(", ")}.`);
+    c.set("error", err);
+    const res = rendererFor(c.req.path)(c, err);
+    res.headers.set("Allow", allowed.join(", "));
+    return res;
+  };
+  app.use("*", async (c, next) => {
+    const allowed = allowedMethods(c.req.path);
+    // Hono answers HEAD with the GET route.
+    const method = c.req.method === "HEAD" ? "GET" : c.req.method;
+    if (allowed.length > 0 && !allowed.includes(method)) return methodNotAllowed(c, allowed);
+    await next();
+  });
+
   app.route("/api/v1", adminRouter());
   app.route("/", tokenRouter(false));
   app.route("/functions/v1/public", tokenRouter(true));
@@ -66,21 +100,11 @@ export function buildApp() {
     return c.html(docsPage());
   });
 
-  // Built once: which methods each documented path answers, so that a known path with another
-  // method is a 405 with `Allow` (in the dialect's body), and only unknown paths are 404.
-  const routeTable = app.routes
-    .filter((r) => r.method !== "ALL")
-    .map((r) => ({ method: r.method, pattern: new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z_]+/g, "[^/]+")}/?$`) }));
+  // Only unknown paths reach here (a known path with another method was answered above).
   app.notFound((c: Context<AppEnv>) => {
-    const allowed = [...new Set(routeTable.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))];
-    const err =
-      allowed.length > 0
-        ? new DomainError("METHOD_NOT_ALLOWED", `Method ${c.req.method} is not allowed here; use ${allowed.join(", ")}.`)
-        : notFoundError("route", "No such route.");
+    const err = notFoundError("route", "No such route.");
     c.set("error", err);
-    const res = rendererFor(c.req.path)(c, err);
-    if (allowed.length > 0) res.headers.set("Allow", allowed.join(", "));
-    return res;
+    return rendererFor(c.req.path)(c, err);
   });
   app.onError((thrown, c) => {
     const err = normaliseError(thrown);

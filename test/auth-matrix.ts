@@ -44,6 +44,9 @@ export async function brokenTokens(valid: string): Promise<{ label: string; head
   const [h, body] = valid.split(".") as [string, string];
   const unsigned = (alg: string) => `${b64url(JSON.stringify({ alg, typ: "JWT" }))}.${body}.`;
   const tampered = { ...p, scope: "users:read users:write admin", role: "platform" };
+  // The claims without their times, so that sign() sets iat and exp from its `now` and `ttl`
+  // (an explicit `undefined` would make sign() drop the claim instead: "missing", not "expired").
+  const { iat: _iat, exp: _exp, ...timeless } = p;
   return [
     { label: "no token", header: undefined },
     { label: "malformed", header: "Bearer not.a.jwt" },
@@ -55,11 +58,11 @@ export async function brokenTokens(valid: string): Promise<{ label: string; head
     { label: "signature stripped", header: `Bearer ${h}.${body}.` },
     { label: "payload edited after signing", header: `Bearer ${h}.${b64url(JSON.stringify(tampered))}.${valid.split(".")[2]}` },
     { label: "wrong signing key", header: `Bearer ${await sign(p, { secret: wrongSecret })}` },
-    { label: "expired", header: `Bearer ${await sign({ ...p, iat: undefined, exp: undefined }, { now: now - 7200, ttl: 600 })}` },
+    { label: "expired", header: `Bearer ${await sign(timeless, { now: now - 7200, ttl: 600 })}` },
     { label: "exp missing", header: `Bearer ${await sign({ ...p, exp: undefined })}` },
     { label: "exp a string", header: `Bearer ${await sign({ ...p, exp: String(now + 600) as unknown as number })}` },
-    { label: "iat in the future", header: `Bearer ${await sign({ ...p, iat: undefined, exp: undefined }, { now: now + 600 })}` },
-    { label: "lifetime over TOKEN_TTL_SECONDS", header: `Bearer ${await sign({ ...p, iat: undefined, exp: undefined }, { ttl: 7200 })}` },
+    { label: "iat in the future", header: `Bearer ${await sign(timeless, { now: now + 600 })}` },
+    { label: "lifetime over TOKEN_TTL_SECONDS", header: `Bearer ${await sign(timeless, { ttl: 7200 })}` },
     { label: "wrong aud", header: `Bearer ${await sign({ ...p, aud: "someone-else" })}` },
     { label: "aud missing", header: `Bearer ${await sign({ ...p, aud: undefined })}` },
     { label: "wrong iss", header: `Bearer ${await sign({ ...p, iss: "https://evil.example" })}` },

@@ -1,0 +1,444 @@
+/**
+ * The authorization matrix of every documented operation, as data (issue 6, CONTRACT §2).
+ *
+ * Each row is one operation of /doc: how its request addresses a target (a path template whose
+ * `{placeholders}` are filled from the target's values, built in matrix.world.ts), a valid body, and
+ * the grid of expected statuses, principal × target. `OK` is the operation's success status.
+ *
+ * Principals (all real tokens from the real token endpoint):
+ *   anonymous   no Authorization header
+ *   noScope     a customer user of A without scopes (a real password login of a user with no subrole)
+ *   customerA   a customer account of customer A (users:read users:write)
+ *   resellerA   a reseller account of A's reseller (users:read users:write)
+ *   admin1      a tenant_admin account of tenant 1 (admin users:read users:write)
+ *   admin2      a tenant_admin account of tenant 2
+ *   platform    the bootstrap platform client
+ * Targets:
+ *   own   customer A / tenant 1 (A belongs to reseller R and project P1)
+ *   B     customer B of tenant 1 (another reseller R2, another project PB)
+ *   C     customer C of tenant 2 (reseller R3, project P2)
+ *   none  does not exist: the target's own ids (and keys, e-mail, client id) are random; where the
+ *         request names the tenant of an item (admin item paths, CloudCockpit's X-Tenant on customer,
+ *         reseller and user routes) that tenant stays tenant 1; where the tenant itself is the target
+ *         (admin tenant-level paths, CloudCockpit's tenant lists) it is a random id / an unknown domain.
+ *
+ * Rows that reach the same target through different surfaces share an `op`; the first row of an op
+ * is its reference, and every cell where another row's grid differs from it must be declared in
+ * that row's `differs`, with the reason (checked by matrix.test.ts, both ways).
+ */
+
+export const PRINCIPALS = ["anonymous", "noScope", "customerA", "resellerA", "admin1", "admin2", "platform"] as const;
+export const TARGETS = ["own", "B", "C", "none"] as const;
+export type Principal = (typeof PRINCIPALS)[number];
+export type Target = (typeof TARGETS)[number];
+/** An expected status, or OK: the row's success status. */
+export type Expected = number | "OK";
+export type Grid = Record<Principal, Record<Target, Expected>>;
+/** `"<principal> <target>"`, e.g. `"admin2 own"`. */
+export type CellKey = `${Principal} ${Target}`;
+
+/** Parses a grid written as a table: a header line of targets, then one line per principal. */
+export function grid(table: string): Grid {
+  const lines = table
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/));
+  const [header, ...rows] = lines;
+  if (header?.join(" ") !== `principal ${TARGETS.join(" ")}`) throw new Error(`grid header must be: principal ${TARGETS.join(" ")}`);
+  const out: Partial<Grid> = {};
+  for (const [name, ...cells] of rows) {
+    if (!(PRINCIPALS as readonly string[]).includes(name ?? "") || cells.length !== TARGETS.length) throw new Error(`bad grid line: ${name} ${cells.join(" ")}`);
+    out[name as Principal] = Object.fromEntries(TARGETS.map((t, i) => [t, cells[i] === "OK" ? "OK" : Number(cells[i])])) as Record<Target, Expected>;
+  }
+  for (const p of PRINCIPALS) if (!out[p]) throw new Error(`grid lacks ${p}`);
+  return out as Grid;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The grids: one per way of addressing a target. Every row below points at one of them.
+
+const G = {
+  /** Admin API, the target is the tenant in the path (the tenant itself, its collections). */
+  adminTenant: grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    403  403  403  403
+    customerA  403  403  403  403
+    resellerA  403  403  403  403
+    admin1     OK   OK   403  403
+    admin2     403  403  OK   403
+    platform   OK   OK   OK   404
+  `),
+  /** Admin API, an item of a tenant (/tenants/{tenantId}/…/{id}); none: a random id in tenant 1. */
+  adminItem: grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    403  403  403  403
+    customerA  403  403  403  403
+    resellerA  403  403  403  403
+    admin1     OK   OK   403  404
+    admin2     403  403  OK   403
+    platform   OK   OK   OK   404
+  `),
+  /** POST /api/v1/tenants: the request names no target (the same request in every column); platform only. */
+  adminCreateTenant: grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    403  403  403  403
+    customerA  403  403  403  403
+    resellerA  403  403  403  403
+    admin1     403  403  403  403
+    admin2     403  403  403  403
+    platform   OK   OK   OK   OK
+  `),
+  /** GET /api/v1/tenants: names no target (a tenant admin lists its own tenant). */
+  adminListTenants: grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    403  403  403  403
+    customerA  403  403  403  403
+    resellerA  403  403  403  403
+    admin1     OK   OK   OK   OK
+    admin2     OK   OK   OK   OK
+    platform   OK   OK   OK   OK
+  `),
+  /**
+   * The token endpoint authenticates the client by its credentials (the target's account or user);
+   * a bearer token in Authorization is neither needed nor used, so every principal answers alike.
+   */
+  token: grid(`
+    principal  own  B    C    none
+    anonymous  OK   OK   OK   401
+    noScope    OK   OK   OK   401
+    customerA  OK   OK   OK   401
+    resellerA  OK   OK   OK   401
+    admin1     OK   OK   OK   401
+    admin2     OK   OK   OK   401
+    platform   OK   OK   OK   401
+  `),
+  /** Worth: the customer named by id, no tenant in the request (CONTRACT §2 as written). */
+  byCustomerId: grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    403  403  403  403
+    customerA  OK   403  403  403
+    resellerA  OK   404  404  404
+    admin1     OK   OK   404  404
+    admin2     404  404  OK   404
+    platform   OK   OK   OK   404
+  `),
+  /** Corti users: the customer named by key inside a project named by key. */
+  byCustomerKey: grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    403  403  403  403
+    customerA  OK   404  404  404
+    resellerA  OK   404  404  404
+    admin1     OK   OK   404  404
+    admin2     404  404  OK   404
+    platform   OK   OK   OK   404
+  `),
+  /** CloudCockpit customer routes: the customer by id, its tenant by X-Tenant (the target's domain). */
+  byCustomerIdAndXTenant: grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    403  403  403  403
+    customerA  OK   403  403  403
+    resellerA  OK   404  403  404
+    admin1     OK   OK   403  404
+    admin2     403  403  OK   403
+    platform   OK   OK   OK   404
+  `),
+  /** CloudCockpit user routes: the user by e-mail (no customer in the request), the tenant by X-Tenant. */
+  byEmailAndXTenant: grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    403  403  403  403
+    customerA  OK   404  403  404
+    resellerA  OK   404  403  404
+    admin1     OK   OK   403  404
+    admin2     403  403  OK   403
+    platform   OK   OK   OK   404
+  `),
+  /** POST /v1/reseller/{resellerId}/users: the target's reseller by id (claims decide for reseller and customer tokens). */
+  ccReseller: grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    403  403  403  403
+    customerA  403  403  403  403
+    resellerA  OK   403  403  403
+    admin1     OK   OK   403  404
+    admin2     403  403  OK   403
+    platform   OK   OK   OK   404
+  `),
+  /** GET /v1/users?resellerId=: the tenant by X-Tenant (none: an unknown domain), the target's reseller in the query. */
+  ccTenantUsers: grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    403  403  403  403
+    customerA  OK   OK   403  403
+    resellerA  OK   403  403  403
+    admin1     OK   OK   403  403
+    admin2     403  403  OK   403
+    platform   OK   OK   OK   404
+  `),
+  /** GET /v1/users/groups: the tenant by X-Tenant (none: an unknown domain). */
+  ccTenantGroups: grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    403  403  403  403
+    customerA  OK   OK   403  403
+    resellerA  OK   OK   403  403
+    admin1     OK   OK   403  403
+    admin2     403  403  OK   403
+    platform   OK   OK   OK   404
+  `),
+  /** Corti customers routes (scope admin, role platform/tenant_admin): the project (and customer) by key. */
+  cortiProjectAdmin: grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    403  403  403  403
+    customerA  403  403  403  403
+    resellerA  403  403  403  403
+    admin1     OK   OK   404  404
+    admin2     404  404  OK   404
+    platform   OK   OK   OK   404
+  `),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Why dialects differ where they do. Each is cited by the cells of the rows that differ.
+
+export const WHY = {
+  cortiKey:
+    "Corti names the customer by key inside a project (also a key), which cannot be compared with the token's customer_id: the claims " +
+    "cannot decide, so the data does and the answer is 404 like a missing customer (docs/decisions/corti-reach.md).",
+  xTenant:
+    "CloudCockpit names the tenant in X-Tenant: a tenant that is not the token's is refused from the claims (403, CONTRACT §4), " +
+    "where Worth and Corti name no tenant and an out-of-reach customer answers 404 like a missing one.",
+  noCustomer:
+    "CloudCockpit addresses a user by e-mail only: the request names no customer the claims could compare, so the data decides (404).",
+  adminTenantPath:
+    "The admin API names the tenant in the path, compared with the token's tenant (403, CONTRACT §3); Corti resolves a project key " +
+    "within the token's own tenant, where another tenant's project simply does not exist (404).",
+} as const;
+
+function differs(reason: string, ...cells: CellKey[]): Partial<Record<CellKey, string>> {
+  return Object.fromEntries(cells.map((c) => [c, reason]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rows.
+
+export type Surface = "admin" | "worth" | "corti" | "cloudcockpit" | "oauth" | "cortiLogin";
+/** Cross-dialect equivalences: rows of one op act on the same target through different surfaces. */
+export type Op = "users.list" | "users.create" | "users.update" | "users.delete" | "customers.list" | "customers.create" | "customers.update";
+/** Destructive rows get a fresh item per cell in the target's tenant (its id replaces the placeholder of that name). */
+export type Fresh = "projects" | "resellers" | "customers" | "subroles" | "groups" | "accounts" | "cortiUser" | "ccUser";
+export type Values = Record<string, string>;
+
+export interface Row {
+  /** The operation as /doc names it: `METHOD /path/{param}`. */
+  route: string;
+  surface: Surface;
+  ok: number;
+  grid: Grid;
+  /** The request path, `{name}` filled from the target's values. */
+  path: string;
+  headers?: Record<string, string>;
+  /** A valid body for the target, so that only authorization decides. */
+  body?: (v: Values, uniq: string) => unknown;
+  fresh?: Fresh;
+  op?: Op;
+  differs?: Partial<Record<CellKey, string>>;
+  /** Worth's 404 wording on this route. */
+  notFound?: { message: string; code?: string };
+  /** A success body must carry the target's id here (`data.id` / `id`), from this value. */
+  returnsId?: { at: "id" | "data.id"; value: string };
+}
+
+const A = "/api/v1/tenants";
+const W = "/auth/api/v1";
+const C = "/functions/v1/public";
+const XT = { "x-tenant": "{homeDomain}" };
+
+/** Admin CRUD: the five operations of each tenant-owned resource. */
+const ADMIN_KINDS: { kind: Fresh; create: (v: Values, u: string) => unknown; patch: (v: Values, u: string) => unknown }[] = [
+  { kind: "projects", create: (_v, u) => ({ key: u, name: "Project" }), patch: () => ({ name: "Renamed" }) },
+  { kind: "resellers", create: () => ({ name: "Reseller" }), patch: () => ({ name: "Renamed" }) },
+  { kind: "customers", create: (v) => ({ name: "Customer", resellerId: v.reseller }), patch: () => ({ name: "Renamed" }) },
+  {
+    kind: "subroles",
+    create: (v, u) => ({ customerId: v.customer, code: u, label: "L", displayName: "D", permissions: ["customer_user:read"] }),
+    patch: () => ({ label: "Renamed" }),
+  },
+  { kind: "groups", create: (_v, u) => ({ name: u }), patch: (_v, u) => ({ name: u }) },
+  { kind: "accounts", create: (v) => ({ name: "Acct", role: "customer", customerId: v.customer, scopes: ["users:read"] }), patch: () => ({ name: "Renamed" }) },
+];
+
+const adminRows: Row[] = [
+  { route: "POST /api/v1/tenants", surface: "admin", ok: 201, grid: G.adminCreateTenant, path: A, body: (_v, u) => ({ domain: `${u}.example.com`, name: "T" }) },
+  { route: "GET /api/v1/tenants", surface: "admin", ok: 200, grid: G.adminListTenants, path: A },
+  { route: "GET /api/v1/tenants/{tenantId}", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}`, returnsId: { at: "id", value: "tenant" } },
+  { route: "PATCH /api/v1/tenants/{tenantId}", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}`, body: () => ({ name: "Renamed" }) },
+  ...ADMIN_KINDS.flatMap(({ kind, create, patch }): Row[] => {
+    const op = kind === "customers" ? { create: "customers.create", list: "customers.list", update: "customers.update" } as const : undefined;
+    return [
+      { route: `POST /api/v1/tenants/{tenantId}/${kind}`, surface: "admin", ok: 201, grid: G.adminTenant, path: `${A}/{tenant}/${kind}`, body: create, ...(op ? { op: op.create } : {}) },
+      { route: `GET /api/v1/tenants/{tenantId}/${kind}`, surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/${kind}`, ...(op ? { op: op.list } : {}) },
+      { route: `GET /api/v1/tenants/{tenantId}/${kind}/{id}`, surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/${kind}/{${kind}}`, returnsId: { at: "id", value: kind } },
+      { route: `PATCH /api/v1/tenants/{tenantId}/${kind}/{id}`, surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/${kind}/{${kind}}`, body: patch, ...(op ? { op: op.update } : {}) },
+      { route: `DELETE /api/v1/tenants/{tenantId}/${kind}/{id}`, surface: "admin", ok: 204, grid: G.adminItem, path: `${A}/{home}/${kind}/{${kind}}`, fresh: kind },
+    ];
+  }),
+  { route: "GET /api/v1/tenants/{tenantId}/users", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/users` },
+  { route: "GET /api/v1/tenants/{tenantId}/users/{userId}", surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/users/{user}`, returnsId: { at: "id", value: "user" } },
+  { route: "GET /api/v1/tenants/{tenantId}/audit-events", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/audit-events` },
+];
+
+const tokenRows: Row[] = [
+  {
+    route: "POST /auth/token",
+    surface: "oauth",
+    ok: 200,
+    grid: G.token,
+    path: "/auth/token",
+    body: (v) => ({ grant_type: "client_credentials", client_id: v.clientId, client_secret: v.clientSecret }),
+  },
+  { route: "POST /functions/v1/public/auth/token", surface: "cortiLogin", ok: 200, grid: G.token, path: `${C}/auth/token`, body: (v) => ({ email: v.email, password: v.password }) },
+];
+
+const worthUser = (v: Values, u: string) => ({ first_name: "Matrix", last_name: "Worth", email: `${u}@example.com`, subrole: { id: v.viewer, code: "viewer", label: "Viewer" } });
+const CUSTOMER_NOT_FOUND = { message: "Customer Not Found" };
+
+const worthRows: Row[] = [
+  { route: "POST /auth/api/v1/customers/{customerID}/users", surface: "worth", ok: 200, grid: G.byCustomerId, path: `${W}/customers/{customer}/users`, body: worthUser, op: "users.create", notFound: CUSTOMER_NOT_FOUND },
+  { route: "GET /auth/api/v1/customers/{customerID}/users", surface: "worth", ok: 200, grid: G.byCustomerId, path: `${W}/customers/{customer}/users`, op: "users.list", notFound: CUSTOMER_NOT_FOUND },
+  {
+    route: "GET /auth/api/v1/customers/{customerID}/users/{userID}",
+    surface: "worth",
+    ok: 200,
+    grid: G.byCustomerId,
+    path: `${W}/customers/{customer}/users/{user}`,
+    notFound: { message: "Customer user Not Found" },
+    returnsId: { at: "data.id", value: "user" },
+  },
+  {
+    route: "PATCH /auth/api/v1/customers/{customerID}/users/{userID}",
+    surface: "worth",
+    ok: 200,
+    grid: G.byCustomerId,
+    path: `${W}/customers/{customer}/users/{user}`,
+    body: () => ({ first_name: "Patched" }),
+    op: "users.update",
+    // Worth documents an unknown user on PATCH as 404 with errorCode INVALID (seed 002).
+    notFound: { message: "Customer user does not exist", code: "INVALID" },
+  },
+  { route: "GET /auth/api/v1/customers/{customerID}/subroles", surface: "worth", ok: 200, grid: G.byCustomerId, path: `${W}/customers/{customer}/subroles`, notFound: CUSTOMER_NOT_FOUND },
+];
+
+const cortiKeyDiffers = differs(WHY.cortiKey, "customerA B", "customerA C", "customerA none");
+const cortiAdminDiffers = (none: boolean) =>
+  differs(WHY.adminTenantPath, "admin1 C", "admin2 own", "admin2 B", ...(none ? (["admin1 none", "admin2 none"] as CellKey[]) : (["admin2 none"] as CellKey[])));
+const CU = `${C}/projects/{project}/customers/{customerKey}/users`;
+
+const cortiRows: Row[] = [
+  {
+    route: "POST /functions/v1/public/projects/{projectId}/customers",
+    surface: "corti",
+    ok: 201,
+    grid: G.cortiProjectAdmin,
+    path: `${C}/projects/{project}/customers`,
+    body: (_v, u) => ({ displayName: "Matrix", customerId: u }),
+    op: "customers.create",
+    differs: cortiAdminDiffers(true),
+  },
+  {
+    route: "GET /functions/v1/public/projects/{projectId}/customers",
+    surface: "corti",
+    ok: 200,
+    grid: G.cortiProjectAdmin,
+    path: `${C}/projects/{project}/customers`,
+    op: "customers.list",
+    differs: cortiAdminDiffers(true),
+  },
+  {
+    route: "PATCH /functions/v1/public/projects/{projectId}/customers/{customerId}",
+    surface: "corti",
+    ok: 200,
+    grid: G.cortiProjectAdmin,
+    path: `${C}/projects/{project}/customers/{customerKey}`,
+    body: () => ({ displayName: "Renamed" }),
+    op: "customers.update",
+    differs: cortiAdminDiffers(false),
+  },
+  {
+    route: "POST /functions/v1/public/projects/{projectId}/customers/{customerId}/users",
+    surface: "corti",
+    ok: 201,
+    grid: G.byCustomerKey,
+    path: CU,
+    body: (_v, u) => ({ email: `${u}@example.com`, firstName: "Matrix", lastName: "Corti" }),
+    op: "users.create",
+    differs: cortiKeyDiffers,
+  },
+  { route: "GET /functions/v1/public/projects/{projectId}/customers/{customerId}/users", surface: "corti", ok: 200, grid: G.byCustomerKey, path: CU, op: "users.list", differs: cortiKeyDiffers },
+  {
+    route: "PATCH /functions/v1/public/projects/{projectId}/customers/{customerId}/users/{userId}",
+    surface: "corti",
+    ok: 200,
+    grid: G.byCustomerKey,
+    path: `${CU}/{user}`,
+    body: () => ({ firstName: "Patched" }),
+    op: "users.update",
+    differs: cortiKeyDiffers,
+  },
+  // The reference of users.delete (Worth has no delete).
+  { route: "DELETE /functions/v1/public/projects/{projectId}/customers/{customerId}/users/{userId}", surface: "corti", ok: 204, grid: G.byCustomerKey, path: `${CU}/{user}`, fresh: "cortiUser", op: "users.delete" },
+];
+
+const ccUser = (_v: Values, u: string) => ({ firstName: "Matrix", lastName: "Cockpit", email: `${u}@example.com`, groups: [] });
+/** Where CloudCockpit's X-Tenant (the target's tenant) makes the claims decide. */
+const ccXTenant = differs(WHY.xTenant, "resellerA C", "admin1 C", "admin2 own", "admin2 B", "admin2 none");
+
+const ccRows: Row[] = [
+  { route: "POST /v1/customer/{customerId}/users", surface: "cloudcockpit", ok: 201, grid: G.byCustomerIdAndXTenant, path: "/v1/customer/{customer}/users", headers: XT, body: ccUser, op: "users.create", differs: ccXTenant },
+  { route: "GET /v1/customer/{customerId}/users", surface: "cloudcockpit", ok: 200, grid: G.byCustomerIdAndXTenant, path: "/v1/customer/{customer}/users", headers: XT, op: "users.list", differs: ccXTenant },
+  { route: "POST /v1/reseller/{resellerId}/users", surface: "cloudcockpit", ok: 201, grid: G.ccReseller, path: "/v1/reseller/{reseller}/users", headers: XT, body: ccUser },
+  { route: "GET /v1/users", surface: "cloudcockpit", ok: 200, grid: G.ccTenantUsers, path: "/v1/users?resellerId={reseller}", headers: { "x-tenant": "{domain}" } },
+  { route: "GET /v1/users/groups", surface: "cloudcockpit", ok: 200, grid: G.ccTenantGroups, path: "/v1/users/groups", headers: { "x-tenant": "{domain}" } },
+  {
+    route: "PATCH /v1/users/{email}",
+    surface: "cloudcockpit",
+    ok: 204,
+    grid: G.byEmailAndXTenant,
+    path: "/v1/users/{email}",
+    headers: XT,
+    body: () => ({ firstName: "Changed" }),
+    op: "users.update",
+    differs: { ...ccXTenant, ...differs(WHY.noCustomer, "customerA B", "customerA none") },
+  },
+  {
+    route: "DELETE /v1/users/{email}",
+    surface: "cloudcockpit",
+    ok: 204,
+    grid: G.byEmailAndXTenant,
+    path: "/v1/users/{email}",
+    headers: XT,
+    fresh: "ccUser",
+    op: "users.delete",
+    differs: differs(WHY.xTenant, "customerA C", "resellerA C", "admin1 C", "admin2 own", "admin2 B", "admin2 none"),
+  },
+];
+
+/** Every row of the matrix, in /doc's order of surfaces. */
+export const MATRIX: Row[] = [...adminRows, ...tokenRows, ...worthRows, ...cortiRows, ...ccRows];
+
+/** The cells of the matrix: rows × principals × targets. */
+export const MATRIX_CELLS = MATRIX.length * PRINCIPALS.length * TARGETS.length;
+
+/** The status a cell expects. */
+export function expected(row: Row, p: Principal, t: Target): number {
+  const e = row.grid[p][t];
+  return e === "OK" ? row.ok : e;
+}
