@@ -17,9 +17,10 @@ async function outbound(request: Request): Promise<Response> {
   return new Response("no network in tests", { status: 502 });
 }
 
-// Two projects: "workers" runs inside workerd with the Worker's own wrangler.toml, the committed
+// Three projects: "workers" runs inside workerd with the Worker's own wrangler.toml, the committed
 // migrations applied by test/setup.ts exactly as `wrangler d1 migrations apply` applies them;
-// "node" runs the few checks whose tools need Node (the OpenAPI validator).
+// "workers-limits" is the same with the rate limits on and tiny (test/limits/); "node" runs the few
+// checks whose tools need Node (the OpenAPI validator).
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
@@ -54,8 +55,34 @@ export default defineConfig(async () => {
             isolate: false,
             setupFiles: ["./test/setup.ts"],
             include: ["test/**/*.test.ts"],
-            exclude: ["test/node/**"],
+            exclude: ["test/node/**", "test/limits/**"],
           },
+        },
+        // Rate limits on, with tiny Workers Rate Limiting bindings in place of wrangler.toml's (same
+        // periods, so Retry-After holds); only the rate-limit tests (test/limits/) run here.
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                outboundService: outbound as never,
+                ratelimits: {
+                  USER_RATE_LIMITER: { namespace_id: "1001", simple: { limit: 5, period: 10 } },
+                  TOKEN_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 3, period: 60 } },
+                },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",
+                  BOOTSTRAP_CLIENT_ID: "bootstrap",
+                  BOOTSTRAP_CLIENT_SECRET: "test-bootstrap-secret",
+                  PASSWORD_PEPPER: "test-pepper-0123456789abcdef",
+                  REQUEST_LOG: "off",
+                  RATE_LIMITS: "on",
+                },
+              },
+            }),
+          ],
+          test: { name: "workers-limits", setupFiles: ["./test/setup.ts"], include: ["test/limits/**/*.test.ts"] },
         },
         {
           test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"] },

@@ -11,6 +11,14 @@ function chainText(err: unknown): string {
   return parts.join(" | ");
 }
 
+/**
+ * A write refused by a foreign key: a row the verb had read (a group, subrole, customer...) was
+ * removed by a concurrent request before the verb's batch ran; D1 rolled the whole batch back.
+ */
+export function foreignKeyFailed(err: unknown): boolean {
+  return chainText(err).includes("FOREIGN KEY constraint failed");
+}
+
 export interface UniqueRule {
   /** Index or `table.column` text as SQLite names it in "UNIQUE constraint failed: …". */
   match: string;

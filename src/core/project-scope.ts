@@ -40,7 +40,9 @@ export function projectIdQuery(ref: ProjectRef) {
           eq(refProject.key, r),
           notExists(qb.select({ one: sql`1` }).from(otherProject).where(and(eq(otherProject.key, r), ne(otherProject.id, refProject.id)))),
         );
-  const where = ref.tenantId !== null ? and(eq(refProject.tenantId, ref.tenantId), or(byKey, eq(refProject.id, r))) : or(byKey, eq(refProject.id, r));
+  // Keys are case-sensitive; ids are stored in lower case and compared case-insensitively.
+  const byId = eq(refProject.id, r.toLowerCase());
+  const where = ref.tenantId !== null ? and(eq(refProject.tenantId, ref.tenantId), or(byKey, byId)) : or(byKey, byId);
   return qb
     .select({ id: refProject.id })
     .from(refProject)
@@ -60,7 +62,7 @@ export function customerIdQuery(project: ProjectRef, customerKeyOrId: string) {
     .where(
       or(
         and(inArray(refCustomer.projectId, projectIdQuery(project)), eq(refCustomer.key, r)),
-        and(eq(refCustomer.id, r), inArray(refCustomer.projectId, projectIdQuery(project))),
+        and(eq(refCustomer.id, r.toLowerCase()), inArray(refCustomer.projectId, projectIdQuery(project))),
       ),
     )
     .orderBy(desc(sql`coalesce(${refCustomer.key} = ${r}, 0)`))

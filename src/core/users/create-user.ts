@@ -1,6 +1,7 @@
 import { hashPassword } from "../../auth/password";
 import { userGroups, users, type UserStatus } from "../../db/schema";
 import { auditInsert } from "../audit";
+import { foreignKeyFailed } from "../db-errors";
 import type { Ctx } from "../context";
 import { invalid, type FieldIssue } from "../errors";
 import { assertInNamedTenant, passTenantGate, tenantGateQueries } from "../tenant-gate";
@@ -42,8 +43,11 @@ export interface CreateUserDeps {
 /**
  * Creates a user: one read (owner, subrole, groups in a single batch), then one batch writing the
  * user, its group links and the audit event. A duplicate e-mail is refused by the unique index.
+ * When a group, subrole or owner read in the first round trip is removed before the batch runs, a
+ * foreign key refuses a statement of the batch and D1 rolls all of it back; the verb then runs once
+ * more, so the caller gets the answer the request has now (e.g. "no group of this tenant has this id").
  */
-export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateUserDeps): Promise<User> {
+export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateUserDeps, retry = true): Promise<User> {
   const issues: FieldIssue[] = fieldIssues({ firstName: input.firstName, lastName: input.lastName, email: input.email, mobile: input.mobile });
   issues.push(...passwordIssues(input.password));
   if (issues.length > 0) throw invalid("The user is not valid.", issues);
@@ -108,6 +112,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
       }),
     ]);
   } catch (err) {
+    if (retry && foreignKeyFailed(err)) return createUser(ctx, input, deps, false);
     mapUserWriteError(err);
   }
   return {

@@ -5,8 +5,8 @@
 import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { customers, groups, resellers, subroles, users } from "../../db/schema";
 import type { Ctx } from "../context";
-import { constraintConflict, type UniqueRule } from "../db-errors";
-import { forbidden, notFound, type FieldIssue } from "../errors";
+import { constraintConflict, foreignKeyFailed, type UniqueRule } from "../db-errors";
+import { conflict, forbidden, notFound, type FieldIssue } from "../errors";
 import { customerForbiddenByClaims, customerInReach } from "../principal";
 import { customerMatch, type ProjectRef } from "../project-scope";
 import { passwordLengthOk, PASSWORD_MAX_CODE_POINTS, PASSWORD_MIN_CODE_POINTS } from "../../auth/password";
@@ -19,8 +19,16 @@ export const userUniques: UniqueRule[] = [
   { match: "users.id", subject: "user", field: "id", message: "A user with this id already exists." },
 ];
 
+/**
+ * A failed user write as the caller's error: a unique index → CONFLICT on the field; a foreign key
+ * (something the request names was removed while it ran, twice in a row) → CONFLICT asking for a
+ * retry. Anything else stays an opaque 500.
+ */
 export function mapUserWriteError(err: unknown): never {
-  throw constraintConflict(err, userUniques) ?? err;
+  const unique = constraintConflict(err, userUniques);
+  if (unique) throw unique;
+  if (foreignKeyFailed(err)) throw conflict("user", "Something this request refers to was removed while it ran; retry.");
+  throw err;
 }
 
 /**

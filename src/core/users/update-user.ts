@@ -2,6 +2,7 @@ import { and, eq, exists, isNull, sql } from "drizzle-orm";
 import { hashPassword } from "../../auth/password";
 import { userGroups, users, type UserStatus } from "../../db/schema";
 import { auditInsert, diff } from "../audit";
+import { foreignKeyFailed } from "../db-errors";
 import type { Ctx } from "../context";
 import { invalid, notFound, type FieldIssue } from "../errors";
 import { assertInNamedTenant, passTenantGate, tenantGateQueries } from "../tenant-gate";
@@ -25,9 +26,11 @@ export interface UserPatch {
 
 /**
  * Updates a live user: one read batch (user, subrole, groups), one write batch (update, group
- * links, audit with old and new values of what changed; never the password).
+ * links, audit with old and new values of what changed; never the password). A subrole or group
+ * removed between the two makes a foreign key roll the batch back; the verb then runs once more
+ * (see create-user.ts).
  */
-export async function updateUser(ctx: Ctx, loc: UserLocator, patch: UserPatch, deps: { pepper: string }): Promise<User> {
+export async function updateUser(ctx: Ctx, loc: UserLocator, patch: UserPatch, deps: { pepper: string }, retry = true): Promise<User> {
   assertPathCustomerClaim(ctx, loc.customerId, loc.project);
   const issues: FieldIssue[] = fieldIssues({ firstName: patch.firstName, lastName: patch.lastName, email: patch.email, mobile: patch.mobile });
   issues.push(...passwordIssues(patch.password));
@@ -96,6 +99,7 @@ export async function updateUser(ctx: Ctx, loc: UserLocator, patch: UserPatch, d
     ]);
     if (updated.length === 0) throw notFound("user");
   } catch (err) {
+    if (retry && foreignKeyFailed(err)) return updateUser(ctx, loc, patch, deps, false);
     mapUserWriteError(err);
   }
   return {

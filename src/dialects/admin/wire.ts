@@ -5,7 +5,8 @@
 import { z } from "@hono/zod-openapi";
 import { PERMISSIONS, ROLES, SCOPES, USER_STATUSES } from "../../db/schema";
 
-export const Uuid = z.uuid();
+/** Ids are case-insensitive on input (RFC 9562 §4): an upper-case id names the same row. */
+export const Uuid = z.uuid().toLowerCase();
 const Name = z.string().trim().min(1).max(255);
 const Iso = z.string().openapi({ format: "date-time", example: "2026-01-31T12:00:00.000Z" });
 const Slug = z
@@ -18,12 +19,15 @@ const NullableUuid = Uuid.nullable();
 /**
  * Refuses an empty PATCH body: a patch must change something. Checked only when the properties
  * themselves passed, so `{id: …}` is answered "not allowed", not also "at least one is required".
+ * Documented as `minProperties: 1`, so /doc does not promise that `{}` is accepted.
  */
 export function nonEmpty<T extends z.ZodObject>(schema: T) {
-  return schema.refine((v) => Object.keys(v).length > 0, {
-    message: "At least one property is required.",
-    when: (payload) => payload.issues.length === 0,
-  });
+  return schema
+    .refine((v) => Object.keys(v).length > 0, {
+      message: "At least one property is required.",
+      when: (payload) => payload.issues.length === 0,
+    })
+    .openapi({ minProperties: 1 });
 }
 
 export const TenantSchema = z.object({ id: Uuid, domain: z.string(), name: z.string(), ...meta }).openapi("Tenant");

@@ -100,7 +100,9 @@ export const UsersQuery = PagingQuery.extend({
       param: { name: "groups", in: "query", style: "form", explode: true },
       type: "array",
       items: { type: "string", format: "uuid" },
-      description: "Users in at least one of these groups (repeat the parameter or separate ids by commas).",
+      minItems: 1,
+      maxItems: 50,
+      description: "Users in at least one of these groups (repeat the parameter or separate ids by commas), at most 50.",
     }),
   resellerId: Uuid.optional().openapi({
     param: { name: "resellerId", in: "query" },

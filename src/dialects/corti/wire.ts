@@ -26,7 +26,7 @@ export const CustomerParams = ProjectParams.extend({
   customerId: Ref.openapi({ param: { name: "customerId", in: "path" }, description: "The customer's key (its Corti customerId) or id", example: "contosohospital" }),
 });
 export const UserParams = CustomerParams.extend({
-  userId: z.uuid().openapi({ param: { name: "userId", in: "path" }, description: "The user's id", example: "123e4567-e89b-12d3-a456-426614174000" }),
+  userId: z.uuid().toLowerCase().openapi({ param: { name: "userId", in: "path" }, description: "The user's id", example: "123e4567-e89b-12d3-a456-426614174000" }),
 });
 
 /** Offsets stay far inside what D1 binds exactly; a page past the end is simply empty. */

@@ -18,7 +18,8 @@ type Fields = Record<string, string>;
 
 const OAuthError = z
   .object({
-    error: z.enum(["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope"]),
+    // RFC 6749 §5.2's codes, and `slow_down` (RFC 8628 §3.5's name for "polling too fast") on 429.
+    error: z.enum(["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "slow_down"]),
     error_description: z.string().optional(),
   })
   .openapi("OAuthError");
@@ -36,7 +37,7 @@ const OAuthToken = z
   .openapi("OAuthTokenResponse");
 const CortiToken = z.object({ accessToken: z.string(), tokenType: z.literal("bearer"), expiresIn: z.number().int() }).openapi("Corti_TokenResponse");
 
-function oauthError(c: Context<AppEnv>, status: 400 | 401 | 429 | 500, error: z.infer<typeof OAuthError>["error"] | "server_error" | "slow_down", description: string, basic = false) {
+function oauthError(c: Context<AppEnv>, status: 400 | 401 | 429 | 500, error: z.infer<typeof OAuthError>["error"] | "server_error", description: string, basic = false) {
   c.header("Cache-Control", "no-store");
   if (status === 401) c.header("WWW-Authenticate", basic ? 'Basic realm="customer-users"' : 'Bearer realm="customer-users"');
   return c.json({ error, error_description: description }, status);

@@ -44,7 +44,8 @@ const Mobile = requiredString()
   .openapi({ description: "Mobile number of the user; empty or null for none." });
 
 export const UuidParam = (name: string) =>
-  z.uuid({ error: "Must be a UUID." }).openapi({ param: { name, in: "path", required: true }, example: "053cfb4b-2073-4ede-afc0-26579bb3e1b8" });
+  // Case-insensitive on input (RFC 9562 §4), as the stored ids are lower case.
+  z.uuid({ error: "Must be a UUID." }).toLowerCase().openapi({ param: { name, in: "path", required: true }, example: "053cfb4b-2073-4ede-afc0-26579bb3e1b8" });
 
 // ---------------------------------------------------------------------------------------------
 // Request bodies
@@ -108,7 +109,8 @@ export function createInput(customerId: string, b: z.infer<typeof CreateBody>): 
     lastName: b.last_name,
     email: b.email,
     mobile: b.mobile ?? null,
-    subrole: { id: b.subrole.id, code: b.subrole.code },
+    // Stored ids are lower case; an id is compared case-insensitively, a code exactly.
+    subrole: { id: b.subrole.id.toLowerCase(), code: b.subrole.code },
   };
 }
 
@@ -121,7 +123,7 @@ export function patchInput(b: z.infer<typeof PatchBody>): UserPatch {
   if (b.status !== undefined) p.status = b.status;
   if (b.subrole !== undefined) {
     p.subrole = {};
-    if (b.subrole.id !== undefined) p.subrole.id = b.subrole.id;
+    if (b.subrole.id !== undefined) p.subrole.id = b.subrole.id.toLowerCase();
     if (b.subrole.code !== undefined) p.subrole.code = b.subrole.code;
   }
   return p;
@@ -276,20 +278,28 @@ export function isoToMs(s: string): number {
 
 const single = (what: string) => z.string({ error: (iss) => (Array.isArray(iss.input) ? "Give this parameter once." : `Must be ${what}.`) });
 
+/** A filter value's schema; piped and transformed schemas document their accepted values explicitly. */
 function valueSchema(kind: Kind) {
   switch (kind) {
     case "text":
       return single("a string").min(1, "Must not be empty.").max(MAX_TEXT, `At most ${MAX_TEXT} characters.`);
     case "uuid":
-      return single("a UUID").pipe(z.uuid({ error: "Must be a UUID." }));
+      return single("a UUID")
+        .pipe(z.uuid({ error: "Must be a UUID." }))
+        .openapi({ type: "string", format: "uuid" });
     case "status":
-      return single("ACTIVE or INACTIVE").pipe(z.enum(USER_STATUSES, { error: "One of ACTIVE, INACTIVE." }));
+      return single("ACTIVE or INACTIVE")
+        .pipe(z.enum(USER_STATUSES, { error: "One of ACTIVE, INACTIVE." }))
+        .openapi({ type: "string", enum: [...USER_STATUSES] });
     case "bool":
-      return single("true or false").pipe(z.enum(["true", "false"], { error: "true or false." }).transform((v) => v === "true"));
+      return single("true or false")
+        .pipe(z.enum(["true", "false"], { error: "true or false." }).transform((v) => v === "true"))
+        .openapi({ type: "string", enum: ["true", "false"] });
     case "time":
       return single("an ISO 8601 date or date-time")
         .transform((v) => isoToMs(v))
-        .refine((ms) => !Number.isNaN(ms), "Must be an ISO 8601 date or date-time, e.g. 2024-02-12T14:16:49.053Z.");
+        .refine((ms) => !Number.isNaN(ms), "Must be an ISO 8601 date or date-time, e.g. 2024-02-12T14:16:49.053Z.")
+        .openapi({ type: "string", format: "date-time" });
   }
 }
 

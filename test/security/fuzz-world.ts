@@ -1,0 +1,268 @@
+/**
+ * The data the fuzzer's valid requests point at: one tenant with projects, resellers, customers,
+ * subroles, groups, accounts and users, plus throwaway rows for the DELETE operations to consume.
+ * Built once per fuzz file (storage is per file), through the public API like any client would.
+ */
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
+import { call, create, freshTenant, platformToken, unique, type Tenant } from "../harness";
+import { OMIT, uniqueDomain, uniqueEmail, type Doc, type Hints, type OpFixture, type Operation } from "./fuzz-engine";
+
+export interface Row {
+  id: string;
+  [k: string]: unknown;
+}
+
+export interface FuzzWorld {
+  doc: Doc;
+  tenant: Tenant;
+  platform: string;
+  projects: Row[];
+  resellers: Row[];
+  customers: Row[];
+  /** Subroles usable by the users of customers[0]: its own and a tenant-wide one. */
+  subroles: Row[];
+  groups: Row[];
+  accounts: Row[];
+  /** Users of customers[0] (customers[0] has project projects[0] and a key). */
+  users: Row[];
+  /** A user of customers[0] with a password, and that password. */
+  login: { email: string; password: string };
+  /** An account of the tenant and its secret (for the token endpoint). */
+  client: { id: string; secret: string };
+  /** Rows created to be deleted, per kind ("users" are users of customers[0]). */
+  throwaway: Record<string, Row[]>;
+  /** Every secret the world knows: no response may contain one. */
+  secrets: string[];
+}
+
+const PASSWORD = "Fuzz-P@ssw0rd-0123456789";
+
+async function many<T>(n: number, make: (i: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: n }, (_, i) => make(i)));
+}
+
+export async function buildWorld(doc: Doc, opts: { throwaway?: string[] } = {}): Promise<FuzzWorld> {
+  const tenant = await freshTenant();
+  const platform = await platformToken();
+  const projects = await many(2, () => create(tenant, "projects", { key: unique("p").toLowerCase(), name: "Project" }));
+  const resellers = await many(2, () => create(tenant, "resellers", { name: "Reseller" }));
+  const customers = [
+    await create(tenant, "customers", { name: "Main", projectId: projects[0].id, resellerId: resellers[0].id, key: unique("c") }),
+    await create(tenant, "customers", { name: "Second", projectId: projects[0].id, resellerId: resellers[1].id, key: unique("c") }),
+    await create(tenant, "customers", { name: "Third" }),
+  ];
+  const subroles = [
+    await create(tenant, "subroles", { customerId: customers[0].id, code: "cro", label: "CRO", displayName: "CRO", description: "d", permissions: ["customer_user:read", "customer_user:write"] }),
+    await create(tenant, "subroles", { code: "viewer", label: "Viewer", displayName: "Viewer", permissions: ["customer_user:read"] }),
+  ];
+  const groups = await many(3, (i) => create(tenant, "groups", { name: `Group ${i}` }));
+  const acct = await call("POST", `/api/v1/tenants/${tenant.id}/accounts`, {
+    token: tenant.admin,
+    body: { name: "fuzz client", role: "tenant_admin", scopes: ["users:read", "users:write", "admin"] },
+    expect: 201,
+  });
+  const accounts = [acct.body, ...(await many(2, () => create(tenant, "accounts", { name: "Reader", role: "customer", customerId: customers[0].id, scopes: ["users:read"] })))];
+  const worthUser = (email: string) =>
+    call("POST", `/auth/api/v1/customers/${customers[0].id}/users`, {
+      token: tenant.admin,
+      body: { first_name: "Fuzz", last_name: "User", email, subrole: { id: subroles[0].id, code: "cro", label: "CRO" } },
+      expect: 200,
+    }).then((r) => ({ id: r.body.data.user_id as string, email }));
+  const users: Row[] = await many(8, () => worthUser(`${unique("u")}@fuzz.example.com`));
+  const login = { email: `${unique("login")}@fuzz.example.com`, password: PASSWORD };
+  await call("POST", `/functions/v1/public/projects/${projects[0].key}/customers/${customers[0].key}/users`, {
+    token: tenant.admin,
+    body: { email: login.email, firstName: "Log", lastName: "In", password: login.password },
+    expect: 201,
+  });
+
+  const throwaway: Record<string, Row[]> = {};
+  for (const kind of opts.throwaway ?? []) {
+    const n = 25;
+    throwaway[kind] = await many(n, (i) => {
+      switch (kind) {
+        case "projects":
+          return create(tenant, kind, { key: unique("tp").toLowerCase(), name: "Throwaway" });
+        case "resellers":
+          return create(tenant, kind, { name: "Throwaway" });
+        case "customers":
+          return create(tenant, kind, { name: "Throwaway" });
+        case "subroles":
+          return create(tenant, kind, { code: unique("ts").toLowerCase(), label: "T", displayName: "T", permissions: [] });
+        case "groups":
+          return create(tenant, kind, { name: unique("tg") });
+        case "accounts":
+          return create(tenant, kind, { name: "Throwaway", role: "tenant_admin", scopes: [] });
+        case "users":
+          return worthUser(`${unique(`t${i}`)}@fuzz.example.com`);
+        default:
+          throw new Error(kind);
+      }
+    });
+  }
+  return {
+    doc,
+    tenant,
+    platform,
+    projects,
+    resellers,
+    customers,
+    subroles,
+    groups,
+    accounts,
+    users,
+    login,
+    client: { id: acct.body.clientId, secret: acct.body.clientSecret },
+    throwaway,
+    secrets: [env.JWT_SECRET, env.BOOTSTRAP_CLIENT_SECRET, env.PASSWORD_PEPPER, acct.body.clientSecret, PASSWORD],
+  };
+}
+
+/** Mostly a real row's field, sometimes an id that exists nowhere (→ 404). */
+export function realOr(rows: Row[], field = "id", other: fc.Arbitrary<unknown> = fc.uuid()): fc.Arbitrary<unknown> {
+  return fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...rows.map((r) => r[field])) }, { weight: 1, arbitrary: other });
+}
+
+const name = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim().length > 0);
+const scopesArb = (admin: boolean) => fc.subarray(admin ? ["users:read", "users:write", "admin"] : ["users:read", "users:write"]);
+
+/** Hints and the token for one admin operation. */
+export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
+  const m = /^\/api\/v1\/tenants(?:\/\{tenantId\}(?:\/([a-z-]+)(?:\/\{(\w+)\})?)?)?$/.exec(o.path);
+  const kind = m?.[1];
+  const hints: Hints = {
+    "path:tenantId": fc.oneof({ weight: 6, arbitrary: fc.constant(w.tenant.id) }, { weight: 1, arbitrary: fc.uuid() }),
+    "query:cursor": fc.constant(OMIT),
+    "body.domain": uniqueDomain(),
+  };
+  if (kind && m?.[2]) {
+    const pool = kind === "users" ? w.users : o.method === "DELETE" ? w.throwaway[kind] : (w as unknown as Record<string, Row[]>)[kind];
+    // PATCH of an account never targets the client the other cases authenticate with.
+    const rows = kind === "accounts" && o.method !== "DELETE" ? pool!.slice(1) : pool!;
+    hints[`path:${m[2]}`] = realOr(rows);
+  }
+  switch (kind) {
+    case "customers":
+      hints.body = fc
+        .record(
+          {
+            name,
+            projectId: fc.constantFrom(null, ...w.projects.map((p) => p.id)),
+            resellerId: fc.constantFrom(null, ...w.resellers.map((r) => r.id)),
+            key: fc.oneof(fc.constant(null), fc.stringMatching(/^[a-z0-9]{1,20}$/)),
+            tenantName: fc.oneof(fc.constant(null), name),
+            region: fc.constantFrom("eu", "us", null),
+            isNfr: fc.boolean(),
+          },
+          { requiredKeys: o.method === "POST" ? ["name"] : [] },
+        )
+        // A key needs a project (keys are unique per project).
+        .map((b) => (b.key != null && b.projectId == null ? { ...b, projectId: w.projects[0]!.id } : b));
+      break;
+    case "subroles":
+      hints["body.customerId"] = fc.constantFrom(null, ...w.customers.map((c) => c.id));
+      break;
+    case "accounts":
+      hints.body =
+        o.method === "POST"
+          ? fc.oneof(
+              fc.record({ name, role: fc.constant("tenant_admin"), scopes: scopesArb(true), disabled: fc.boolean() }, { requiredKeys: ["name", "role", "scopes"] }),
+              fc.record({ name, role: fc.constant("customer"), customerId: fc.constantFrom(...w.customers.map((c) => c.id)), scopes: scopesArb(false) }),
+              fc.record({ name, role: fc.constant("reseller"), resellerId: fc.constantFrom(...w.resellers.map((r) => r.id)), scopes: scopesArb(false), projectId: fc.constantFrom(null, w.projects[0]!.id) }),
+            )
+          : fc.record({ name, scopes: scopesArb(false), disabled: fc.boolean() }, { requiredKeys: [] }).filter((b) => Object.keys(b).length > 0);
+      break;
+    case "users":
+      hints["query:customerId"] = realOr(w.customers);
+      hints["query:resellerId"] = realOr(w.resellers);
+      hints["query:email"] = realOr(w.users, "email", uniqueEmail());
+      break;
+    case "audit-events":
+      hints["query:actorId"] = fc.constantFrom(w.accounts[0]!.id, crypto.randomUUID());
+      hints["query:targetId"] = realOr(w.users);
+      break;
+  }
+  // Creating tenants is the platform's; everything else is the tenant admin's.
+  const token = o.path === "/api/v1/tenants" ? w.platform : w.tenant.admin;
+  const validRefusals: OpFixture["validRefusals"] = [];
+  // Taking a keyed customer out of its project is refused by the data, not the schema.
+  if (kind === "customers" && o.method === "PATCH") validRefusals.push((r) => r.status === 400 && r.body?.errors?.[0]?.field === "key" && /needs a projectId/.test(r.text));
+  return { token, hints, validRefusals };
+}
+
+/** Hints and the token for one Worth, Corti or CloudCockpit operation, or the token endpoint. */
+export function dialectFixture(w: FuzzWorld, o: Operation): OpFixture {
+  const [c0] = w.customers as [Row];
+  const hints: Hints = {};
+  const deleting = o.method === "DELETE";
+  // The DELETE operations of Corti and CloudCockpit each consume half of the throwaway users.
+  const half = Math.floor(w.throwaway.users!.length / 2);
+  const users = !deleting ? w.users : o.path.startsWith("/v1/") ? w.throwaway.users!.slice(half) : w.throwaway.users!.slice(0, half);
+  if (o.path.endsWith("/auth/token")) {
+    const clientCreds = fc.record(
+      { grant_type: fc.constant("client_credentials"), client_id: fc.constant(w.client.id), client_secret: fc.constant(w.client.secret), scope: fc.subarray(["users:read", "users:write", "admin"]).map((s) => s.join(" ")) },
+      { requiredKeys: ["grant_type", "client_id", "client_secret"] },
+    );
+    const unknownClient = fc.record({ grant_type: fc.constant("client_credentials"), client_id: fc.string({ minLength: 1, maxLength: 40 }), client_secret: fc.string({ minLength: 1, maxLength: 40 }) });
+    const login = fc.constant({ email: w.login.email, password: w.login.password });
+    const unknownLogin = fc.record({ email: uniqueEmail(), password: fc.string({ minLength: 16, maxLength: 30 }) });
+    hints.body = fc.oneof({ weight: 3, arbitrary: clientCreds }, { weight: 2, arbitrary: unknownClient }, { weight: 1, arbitrary: login }, { weight: 1, arbitrary: unknownLogin });
+    return {
+      hints,
+      validRefusals: [],
+    };
+  }
+  if (o.path.startsWith("/auth/api/v1/")) {
+    hints["path:customerID"] = realOr([c0]);
+    hints["path:userID"] = realOr(users);
+    const subrole = fc.constantFrom(...w.subroles.map((s) => ({ id: s.id, code: s.code, label: s.label })));
+    hints["body.subrole"] = o.method === "POST" ? subrole : fc.oneof(subrole, fc.constantFrom(...w.subroles.map((s) => ({ code: s.code }))));
+    // An e-mail change in a PATCH is rare (it moves the user's address out of the pool).
+    if (o.method === "PATCH") hints["body.email"] = fc.oneof({ weight: 20, arbitrary: fc.constant(OMIT) }, { weight: 1, arbitrary: uniqueEmail() });
+    hints["query:filter[subrole_id]"] = realOr(w.subroles);
+    hints["query:subrole_id"] = realOr(w.subroles);
+  } else if (o.path.startsWith("/functions/v1/public/")) {
+    hints["path:projectId"] = fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom(w.projects[0]!.key, w.projects[0]!.id) },
+      { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9]{1,20}$/) },
+    );
+    hints["path:customerId"] = fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom(c0.key, c0.id) },
+      { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9]{1,20}$/) },
+    );
+    hints["path:userId"] = realOr(users);
+    // PBKDF2 per password: present in a quarter of the cases.
+    hints["body.password"] = fc.oneof({ weight: 3, arbitrary: fc.constant(OMIT) }, { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9!@#$%^&*]{16,40}$/) });
+    hints["body.customerId"] = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._~-]{0,20}$/).map((k) => `${k}${unique("").slice(1, 12)}`);
+  } else if (o.path.startsWith("/v1/")) {
+    hints["header:X-Tenant"] = fc.constant(w.tenant.domain);
+    hints["path:customerId"] = realOr([c0]);
+    hints["path:resellerId"] = realOr(w.resellers);
+    hints["path:email"] = realOr(users, "email", uniqueEmail());
+    hints["query:resellerId"] = fc.constantFrom(OMIT, c0.resellerId, ...w.resellers.map((r) => r.id));
+    hints["query:groups"] = fc.subarray(w.groups.map((g) => g.id), { minLength: 1 });
+    hints["query:continuationToken"] = fc.constant(OMIT);
+    // A reseller-level user may hold only a tenant-wide subrole (subroles[1]).
+    const roles = o.path.startsWith("/v1/reseller/") ? [w.subroles[1]!] : w.subroles;
+    hints["body.role"] = fc.oneof(fc.constant(null), fc.constantFrom(...roles.map((s) => ({ name: s.code as string }))), fc.constant({ name: null }));
+    hints["body.groups"] = fc.subarray(w.groups.map((g) => ({ id: g.id, name: g.name })));
+    // An e-mail change in a PATCH is rare (it moves the user's address out of the pool).
+    if (o.method === "PATCH") hints["body.email"] = fc.oneof({ weight: 20, arbitrary: fc.constant(OMIT) }, { weight: 1, arbitrary: uniqueEmail() });
+    // A PATCH's id must be the id of the user at that address; a random one is a rare 404.
+    hints["body.id"] = fc.oneof({ weight: 10, arbitrary: fc.constantFrom(OMIT, null, "00000000-0000-0000-0000-000000000000") }, { weight: 1, arbitrary: fc.uuid() });
+  }
+  return { token: w.tenant.admin, hints };
+}
+
+export type Surface = "admin" | "worth" | "corti" | "cloudcockpit" | "token";
+
+/** Which surface an operation of /doc belongs to (each fuzz file takes some). */
+export function surfaceOf(o: Operation): Surface | undefined {
+  if (o.path.endsWith("/auth/token")) return "token";
+  if (o.path.startsWith("/api/v1/")) return "admin";
+  if (o.path.startsWith("/auth/api/v1/")) return "worth";
+  if (o.path.startsWith("/functions/v1/public/")) return "corti";
+  if (o.path.startsWith("/v1/")) return "cloudcockpit";
+  return undefined;
+}
