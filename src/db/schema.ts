@@ -249,3 +249,13 @@ export const loginThrottle = sqliteTable("login_throttle", {
   lockedUntil: integer("locked_until"),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * Live (not soft-deleted) users per customer, kept by triggers on `users` (migration 0004), so that
+ * every write path — any dialect, a bulk load — keeps it right. Worth's unfiltered `total_items`
+ * reads it instead of counting the customer's users, so page 1 costs the same at any size.
+ */
+export const customerUserCounts = sqliteTable("customer_user_counts", {
+  customerId: text("customer_id").primaryKey(),
+  live: integer("live").notNull(),
+});

@@ -181,3 +181,21 @@ describe("races", () => {
     expect(events.map((e: { action: string }) => e.action).sort()).toEqual(upd.status === "fulfilled" ? ["user.deleted", "user.updated"] : ["user.deleted"]);
   });
 });
+
+describe("live-user counter (customer_user_counts, kept by triggers)", () => {
+  it("follows creates, soft deletes and a repeated delete; Worth's total_items reads it", async () => {
+    const f = await fixture();
+    const made = [];
+    for (const email of ["c1@example.com", "c2@example.com", "c3@example.com"]) {
+      made.push(await createUser(f.admin, { owner: { customerId: f.customer.id }, firstName: "C", lastName: "C", email }, deps));
+    }
+    await deleteUser(f.admin, { userId: made[1]!.id });
+    await expect(deleteUser(f.admin, { userId: made[1]!.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await updateUser(f.admin, { userId: made[0]!.id }, { firstName: "Renamed" }, deps);
+    const row = await env.DB.prepare("select live from customer_user_counts where customer_id = ?").bind(f.customer.id).first<{ live: number }>();
+    expect(row).toEqual({ live: 2 });
+    const worth = await call("GET", `/auth/api/v1/customers/${f.customer.id}/users`, { token: f.t.admin, expect: 200 });
+    expect(worth.body.data.total_items).toBe("2");
+    expect(worth.body.data.records).toHaveLength(2);
+  });
+});

@@ -8,7 +8,7 @@
  */
 import { and, asc, count, desc, eq, exists, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { customers, subroles, userGroups, users } from "../../db/schema";
+import { customers, customerUserCounts, subroles, userGroups, users } from "../../db/schema";
 import type { Ctx } from "../context";
 import { forbidden, invalid } from "../errors";
 import { customerMatch, type ProjectRef } from "../project-scope";
@@ -193,7 +193,16 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
   let countFrom = ctx.db.select({ n: count() }).from(users).$dynamic();
   if (readsCustomers) countFrom = countFrom.leftJoin(customers, eq(customers.id, users.customerId));
   if (readsSubroles) countFrom = countFrom.leftJoin(subroles, eq(subroles.id, users.subroleId));
-  const countQuery = countFrom.where(countWhere);
+  const counted = countFrom.where(countWhere);
+  // An unfiltered customer list reads the live-user count the triggers keep (customer_user_counts),
+  // so page 1 costs the same for 1,000 or 100,000 users; any condition counts the matching rows.
+  const countQuery =
+    "customerId" in q.scope && q.where.length === 0 && ctx.principal.projectId === null
+      ? ctx.db
+          .select({ n: sql<number>`coalesce(sum(${customerUserCounts.live}), 0)`.mapWith(Number) })
+          .from(customerUserCounts)
+          .where(customerMatch(customerUserCounts.customerId, q.scope))
+      : counted;
 
   const owner = "customerId" in q.scope ? q.scope : null;
   const withTotal = q.page.withTotal === true;
