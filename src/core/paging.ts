@@ -1,5 +1,6 @@
 import { invalid } from "./errors";
 
+/** Admin API pages (CONTRACT §3): `limit` defaults to 50, at most 200. */
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 

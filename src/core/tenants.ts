@@ -33,11 +33,6 @@ export async function getTenant(ctx: Ctx, id: string): Promise<TenantRow> {
   return row;
 }
 
-export async function findTenantByDomain(ctx: Ctx, domain: string): Promise<TenantRow | undefined> {
-  const [row] = await ctx.db.select().from(tenants).where(eq(tenants.domain, domain.trim().toLowerCase()));
-  return row;
-}
-
 /** The platform sees every tenant; a tenant admin sees its own. */
 export async function listTenants(ctx: Ctx, input: ListInput): Promise<{ data: TenantRow[]; nextCursor: string | null }> {
   const p = ctx.principal;

@@ -3,6 +3,7 @@
  * an unknown or mass-assigned property (`id`, `tenantId`, `secretHash`, `createdAt`…) is a 400.
  */
 import { z } from "@hono/zod-openapi";
+import { DEFAULT_LIMIT, MAX_LIMIT } from "../../core/paging";
 import { PERMISSIONS, ROLES, SCOPES, USER_STATUSES } from "../../db/schema";
 
 /** Ids are case-insensitive on input (RFC 9562 §4): an upper-case id names the same row. */
@@ -183,7 +184,13 @@ export const AuditEventSchema = z
   .openapi("AuditEvent");
 
 export const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size, 1–200 (default 50)." }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_LIMIT)
+    .default(DEFAULT_LIMIT)
+    .openapi({ description: `Page size, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT}).` }),
   cursor: z.string().max(512).optional().openapi({ description: "The nextCursor of the previous page." }),
 });
 
