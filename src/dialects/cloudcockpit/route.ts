@@ -13,6 +13,7 @@ import { coreCtx } from "../../http/context";
 import { zodIssues } from "../../http/errors";
 import type { AppEnv } from "../../http/types";
 import { CcErrorSchema, renderCloudCockpit } from "./errors";
+import { Uuid } from "./wire";
 
 export const TAGS = ["CloudCockpit"];
 export const security = [{ bearerAuth: [] }];
@@ -58,6 +59,16 @@ export const ccErrors = {
 } as const;
 
 /** The extra error responses of routes with a body. */
+/** The customer a `/v1/customer/{customerId}/users` route names, and the reseller it must belong to. */
+export const CustomerPath = z.object({
+  customerId: Uuid.openapi({ param: { name: "customerId", in: "path", required: true, description: "GUID Unique identifier for the customer." } }),
+});
+export const ResellerQuery = z.object({
+  resellerId: Uuid.optional().openapi({
+    param: { name: "resellerId", in: "query", description: "GUID Unique identifier for the reseller: the customer must belong to it." },
+  }),
+});
+
 /** The 201 of both create routes: the new id as a JSON string, and where to find the user. */
 export const createdResponse = {
   201: {

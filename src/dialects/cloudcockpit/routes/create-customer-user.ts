@@ -1,11 +1,11 @@
 /** POST /v1/customer/{customerId}/users — seed 004: creates a customer user, answers its id. */
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
 import { passwordDeps } from "../../../http/context";
 import { jsonBodies, requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { bodyErrors, ccCtx, ccErrors, ccRoute, CcHeaders, created, createdResponse, security, TAGS } from "../route";
-import { createInput, UserCreate, Uuid } from "../wire";
+import { bodyErrors, ccCtx, ccErrors, ccRoute, CcHeaders, CustomerPath, ResellerQuery, created, createdResponse, security, TAGS } from "../route";
+import { createInput, UserCreate } from "../wire";
 
 export const route = createRoute({
   method: "post",
@@ -19,14 +19,8 @@ export const route = createRoute({
   middleware: [requireScope("users:write"), ...jsonBodies()] as const,
   request: {
     headers: CcHeaders,
-    params: z.object({
-      customerId: Uuid.openapi({ param: { name: "customerId", in: "path", required: true, description: "GUID Unique identifier for the customer." } }),
-    }),
-    query: z.object({
-      resellerId: Uuid.optional().openapi({
-        param: { name: "resellerId", in: "query", description: "GUID Unique identifier for the reseller: the customer must belong to it." },
-      }),
-    }),
+    params: CustomerPath,
+    query: ResellerQuery,
     body: { required: true, description: "The user info to create the user.", content: { "application/json": { schema: UserCreate } } },
   },
   responses: {

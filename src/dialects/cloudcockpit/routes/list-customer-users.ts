@@ -3,8 +3,8 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { queryUsers } from "../../../core/users/query-users";
 import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { ccCtx, ccErrors, ccRoute, CcHeaders, security, TAGS } from "../route";
-import { userToWire, UserSchema, Uuid } from "../wire";
+import { ccCtx, ccErrors, ccRoute, CcHeaders, CustomerPath, ResellerQuery, security, TAGS } from "../route";
+import { userToWire, UserSchema } from "../wire";
 
 /**
  * The list has no paging by contract; this bound keeps one response within a Worker's memory
@@ -22,14 +22,8 @@ export const route = createRoute({
   middleware: [requireScope("users:read")] as const,
   request: {
     headers: CcHeaders,
-    params: z.object({
-      customerId: Uuid.openapi({ param: { name: "customerId", in: "path", required: true, description: "GUID Unique identifier for the customer." } }),
-    }),
-    query: z.object({
-      resellerId: Uuid.optional().openapi({
-        param: { name: "resellerId", in: "query", description: "GUID Unique identifier for the reseller: the customer must belong to it." },
-      }),
-    }),
+    params: CustomerPath,
+    query: ResellerQuery,
   },
   responses: {
     200: { description: "OK", content: { "application/json": { schema: z.array(UserSchema) } } },
