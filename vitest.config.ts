@@ -82,7 +82,14 @@ export default defineConfig(async () => {
               },
             }),
           ],
-          test: { name: "workers-limits", setupFiles: ["./test/setup.ts"], include: ["test/limits/**/*.test.ts"] },
+          test: {
+            name: "workers-limits",
+            setupFiles: ["./test/setup.ts"],
+            include: ["test/limits/**/*.test.ts"],
+            // Each test first waits (up to ~10 s) for a fresh limiter window: miniflare's windows
+            // follow the wall clock, and the default 5 s timeout cut that wait short under load.
+            testTimeout: 30_000,
+          },
         },
         {
           test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"] },
