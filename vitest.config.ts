@@ -38,7 +38,7 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",
                   BOOTSTRAP_CLIENT_ID: "bootstrap",
-                  BOOTSTRAP_CLIENT_SECRET: "test-bootstrap-secret",
+                  BOOTSTRAP_CLIENT_SECRET: "test-bootstrap-secret-0123456789abcdef",
                   PASSWORD_PEPPER: "test-pepper-0123456789abcdef",
                   SERVER_TIMING: "on",
                   REQUEST_LOG: "off",
@@ -69,12 +69,13 @@ export default defineConfig(async () => {
                 ratelimits: {
                   USER_RATE_LIMITER: { namespace_id: "1001", simple: { limit: 5, period: 10 } },
                   TOKEN_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 3, period: 60 } },
+                  TOKEN_IP_RATE_LIMITER: { namespace_id: "1003", simple: { limit: 40, period: 60 } },
                 },
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",
                   BOOTSTRAP_CLIENT_ID: "bootstrap",
-                  BOOTSTRAP_CLIENT_SECRET: "test-bootstrap-secret",
+                  BOOTSTRAP_CLIENT_SECRET: "test-bootstrap-secret-0123456789abcdef",
                   PASSWORD_PEPPER: "test-pepper-0123456789abcdef",
                   REQUEST_LOG: "off",
                   RATE_LIMITS: "on",

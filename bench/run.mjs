@@ -31,7 +31,7 @@ const PRODUCT_PORT = 8791;
 const SECRETS = {
   JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789",
   BOOTSTRAP_CLIENT_ID: "bench-bootstrap",
-  BOOTSTRAP_CLIENT_SECRET: "bench-bootstrap-secret",
+  BOOTSTRAP_CLIENT_SECRET: "bench-bootstrap-secret-0123456789abcdef",
   PASSWORD_PEPPER: "bench-pepper-0123456789abcdef",
   RATE_LIMITS: "off",
   SERVER_TIMING: "off",

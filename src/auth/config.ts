@@ -28,14 +28,17 @@ export interface AuthEnv {
 const cache = new WeakMap<object, AuthConfig>();
 
 /**
- * Reads the configuration; a missing or short JWT_SECRET is a deployment error (opaque 500 and a
- * log line naming the variable), never a silently weaker check.
+ * Reads the configuration; a missing or short JWT_SECRET, or a short BOOTSTRAP_CLIENT_SECRET, is a
+ * deployment error (opaque 500 and a log line naming the variable), never a silently weaker check.
  */
 export function authConfig(env: AuthEnv): AuthConfig {
   const hit = cache.get(env);
   if (hit) return hit;
   const secret = env.JWT_SECRET ?? "";
   if (new TextEncoder().encode(secret).length < 32) throw new Error("JWT_SECRET must be set to at least 32 bytes.");
+  // The bootstrap secret opens the platform itself: no weaker than the signing key (when set at all).
+  const bootstrapSecret = env.BOOTSTRAP_CLIENT_SECRET ?? "";
+  if (bootstrapSecret !== "" && new TextEncoder().encode(bootstrapSecret).length < 32) throw new Error("BOOTSTRAP_CLIENT_SECRET must be at least 32 bytes.");
   const ttl = Number(env.TOKEN_TTL_SECONDS ?? "3600");
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error("TOKEN_TTL_SECONDS must be a positive integer.");
   const issuer = env.JWT_ISSUER || "customer-users";
@@ -49,7 +52,7 @@ export function authConfig(env: AuthEnv): AuthConfig {
     jwksIssuer: env.JWKS_ISSUER || issuer,
     jwksAudience: env.JWKS_AUDIENCE || audience,
     bootstrapClientId: env.BOOTSTRAP_CLIENT_ID ?? "",
-    bootstrapClientSecret: env.BOOTSTRAP_CLIENT_SECRET ?? "",
+    bootstrapClientSecret: bootstrapSecret,
     pepper: env.PASSWORD_PEPPER ?? "",
   };
   cache.set(env, cfg);

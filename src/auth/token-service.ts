@@ -1,11 +1,14 @@
 /**
  * Issuing access tokens (CONTRACT §2): OAuth 2.0 client credentials for machine accounts (and the
- * bootstrap platform account), and e-mail + password for users (Corti), with a lockout counted in D1.
+ * bootstrap platform account), and e-mail + password for users (Corti), with a lockout per user.
  */
-import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { accounts, customers, loginThrottle, subroles, tenants, users, SCOPES, type Scope } from "../db/schema";
+import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { scopesFromPermissions } from "../core/ceiling";
+import { tenantIdOfDomain } from "../core/tenant-gate";
 import { normaliseEmail } from "../core/users/view";
+import type { Db } from "../db/client";
+import { QueryBuilder } from "drizzle-orm/sqlite-core";
+import { accounts, loginThrottle, subroles, tokenRevocations, users, SCOPES, type Scope } from "../db/schema";
 import type { AuthConfig } from "./config";
 import { verifyPassword } from "./password";
 import { timingSafeEqualText, verifyClientSecret } from "./secrets";
@@ -46,7 +49,14 @@ export async function clientCredentials(
     if (scopes === null) return "invalid_scope";
     return issue(cfg, { sub: clientId, role: "platform", tenantId: null, scopes });
   }
-  const [account] = clientId.length > 128 ? [] : await db.select().from(accounts).where(eq(accounts.id, clientId));
+  const [account] =
+    clientId.length > 128
+      ? []
+      : await db
+          .select({ ...getTableColumns(accounts), notBefore: tokenRevocations.notBefore })
+          .from(accounts)
+          .leftJoin(tokenRevocations, eq(tokenRevocations.subject, accounts.id))
+          .where(eq(accounts.id, clientId));
   const ok = await verifyClientSecret(clientSecret, account?.secretHash ?? DUMMY_SECRET_HASH);
   if (!account || !ok || account.disabled) return "invalid_client";
   const scopes = grantScopes(account.scopes, requestedScope);
@@ -59,25 +69,38 @@ export async function clientCredentials(
     resellerId: account.resellerId,
     projectId: account.projectId,
     scopes,
-  });
-}
-
-async function issue(cfg: AuthConfig, claims: AccessClaims): Promise<IssuedToken> {
-  return { accessToken: await signAccessToken(claims, cfg), expiresIn: cfg.ttlSeconds, scopes: claims.scopes };
-}
-
-/** Subrole permissions → token scopes (CONTRACT §2). */
-export function scopesFromPermissions(permissions: readonly string[]): Scope[] {
-  const scopes: Scope[] = [];
-  if (permissions.includes("customer_user:read")) scopes.push("users:read");
-  if (permissions.includes("customer_user:write") || permissions.includes("customer_user:create")) scopes.push("users:write");
-  return scopes;
+  }, account.notBefore);
 }
 
 /**
- * E-mail + password login. Unknown e-mail, wrong password, inactive user and locked e-mail all
- * return the same failure after the same work (one PBKDF2 verification). Two round trips at most:
- * the read batch, then the throttle write (none on a first-try success).
+ * Signs a token. A subject revoked at `notBefore` (ms) within the current second gets an `iat` of
+ * the next second, so the new token is not taken for one issued before the revocation.
+ */
+async function issue(cfg: AuthConfig, claims: AccessClaims, notBefore: number | null = null): Promise<IssuedToken> {
+  const iat = Math.max(Math.floor(Date.now() / 1000), notBefore === null ? 0 : Math.ceil(notBefore / 1000));
+  return { accessToken: await signAccessToken(claims, cfg, iat), expiresIn: cfg.ttlSeconds, scopes: claims.scopes };
+}
+
+const qb = new QueryBuilder();
+
+/** Logins without a tenant verify exactly this many hashes: the oldest users holding the e-mail. */
+export const LOGIN_CANDIDATES = 3;
+
+/**
+ * E-mail + password login, decided by one tenant's data (docs/decisions/0007-privilege-ceiling.md):
+ *
+ * - With `X-Tenant` only that tenant's user is a candidate; without it, the password alone decides
+ *   among the oldest LOGIN_CANDIDATES users holding the e-mail in any tenant (the first it opens
+ *   wins). The same number of PBKDF2 verifications runs whatever the number of candidates — dummy
+ *   hashes fill the empty slots — and every failure has one answer, so neither the status, the
+ *   body nor the timing says whether other tenants hold the e-mail.
+ * - Attempts are counted per user (so per tenant), and reserved in the same statement batch that
+ *   reads the candidates, before any hash is verified: concurrent guesses cannot pass the
+ *   threshold; the LOCKOUT_THRESHOLD-th attempt in a row without success locks the user for
+ *   LOCKOUT_MS. A success clears the winner's count and gives the other candidates back the
+ *   attempt it reserved on them (their own failures stand). Unknown e-mails write nothing.
+ *
+ * Round trips: one (reserve + read) on failure, two on success (then the release).
  */
 export async function passwordLogin(
   db: Db,
@@ -87,10 +110,35 @@ export async function passwordLogin(
   tenantDomain: string | undefined,
   now = Date.now(),
 ): Promise<IssuedToken | "invalid_credentials"> {
-  const emailNorm = normaliseEmail(email);
-  const conditions = [eq(users.emailNorm, emailNorm), isNull(users.deletedAt), isNotNull(users.passwordHash)];
-  if (tenantDomain !== undefined) conditions.push(eq(tenants.domain, tenantDomain.trim().toLowerCase()));
-  const [candidates, throttle] = await db.batch([
+  const slots = tenantDomain === undefined ? LOGIN_CANDIDATES : 1;
+  const where = and(
+    eq(users.emailNorm, normaliseEmail(email)),
+    isNull(users.deletedAt),
+    isNotNull(users.passwordHash),
+    tenantDomain === undefined ? undefined : eq(users.tenantId, tenantIdOfDomain(tenantDomain)),
+  );
+  const order = [asc(users.createdAt), asc(users.id)];
+  const t = loginThrottle;
+  const expired = sql`${t.lockedUntil} is not null and ${t.lockedUntil} <= ${now}`;
+  const [, candidates] = await db.batch([
+    db
+      .insert(t)
+      .select(
+        qb
+          .select({ userId: users.id, failures: sql<number>`1`.as("failures"), lockedUntil: sql<null>`null`.as("locked_until"), updatedAt: sql<number>`${now}`.as("updated_at") })
+          .from(users)
+          .where(where)
+          .orderBy(...order)
+          .limit(slots),
+      )
+      .onConflictDoUpdate({
+        target: t.userId,
+        set: {
+          failures: sql`case when ${expired} then 1 else ${t.failures} + 1 end`,
+          lockedUntil: sql`case when ${expired} then null when ${t.failures} + 1 = ${LOCKOUT_THRESHOLD} then ${now + LOCKOUT_MS} else ${t.lockedUntil} end`,
+          updatedAt: now,
+        },
+      }),
     db
       .select({
         id: users.id,
@@ -99,42 +147,33 @@ export async function passwordLogin(
         status: users.status,
         passwordHash: users.passwordHash,
         permissions: subroles.permissions,
-        projectId: customers.projectId,
+        attempts: t.failures,
+        notBefore: tokenRevocations.notBefore,
       })
       .from(users)
-      .innerJoin(tenants, eq(tenants.id, users.tenantId))
-      .leftJoin(customers, eq(customers.id, users.customerId))
       .leftJoin(subroles, eq(subroles.id, users.subroleId))
-      .where(and(...conditions))
-      .limit(2),
-    db.select().from(loginThrottle).where(eq(loginThrottle.emailNorm, emailNorm)),
+      .leftJoin(t, eq(t.userId, users.id))
+      .leftJoin(tokenRevocations, eq(tokenRevocations.subject, users.id))
+      .where(where)
+      .orderBy(...order)
+      .limit(slots),
   ]);
-  // An e-mail with passwords in two tenants is ambiguous without X-Tenant: refused like any failure.
-  const user = candidates.length === 1 ? candidates[0] : undefined;
-  const locked = throttle[0]?.lockedUntil != null && throttle[0].lockedUntil > now;
-  const verified = await verifyPassword(password, user?.passwordHash ?? null, cfg.pepper);
-  if (!user || !verified || locked || user.status !== "ACTIVE" || user.customerId === null) {
-    await db
-      .insert(loginThrottle)
-      .values({ emailNorm, failures: 1, lockedUntil: null, updatedAt: now })
-      .onConflictDoUpdate({
-        target: loginThrottle.emailNorm,
-        set: {
-          failures: sql`case when ${loginThrottle.lockedUntil} is not null and ${loginThrottle.lockedUntil} <= ${now} then 1 else ${loginThrottle.failures} + 1 end`,
-          lockedUntil: sql`case when ${loginThrottle.lockedUntil} is not null and ${loginThrottle.lockedUntil} <= ${now} then null
-            when ${loginThrottle.failures} + 1 >= ${LOCKOUT_THRESHOLD} then coalesce(${loginThrottle.lockedUntil}, ${now + LOCKOUT_MS})
-            else ${loginThrottle.lockedUntil} end`,
-          updatedAt: now,
-        },
-      });
-    return "invalid_credentials";
-  }
-  if (throttle.length > 0) await db.delete(loginThrottle).where(eq(loginThrottle.emailNorm, emailNorm));
-  return issue(cfg, {
-    sub: user.id,
-    role: "customer",
-    tenantId: user.tenantId,
-    customerId: user.customerId,
-    scopes: scopesFromPermissions(user.permissions ?? []),
-  });
+  const verified = await Promise.all(Array.from({ length: slots }, (_, i) => verifyPassword(password, candidates[i]?.passwordHash ?? null, cfg.pepper)));
+  const user = candidates.find(
+    (c, i) => verified[i] === true && (c.attempts ?? 0) <= LOCKOUT_THRESHOLD && c.status === "ACTIVE" && c.customerId !== null,
+  );
+  if (!user) return "invalid_credentials";
+  const others = candidates.filter((c) => c.id !== user.id).map((c) => c.id);
+  await db.batch([
+    db.delete(t).where(eq(t.userId, user.id)),
+    db
+      .update(t)
+      .set({ failures: sql`max(${t.failures} - 1, 0)` })
+      .where(inArray(t.userId, others.length > 0 ? others : [""])),
+  ]);
+  return issue(
+    cfg,
+    { sub: user.id, role: "customer", tenantId: user.tenantId, customerId: user.customerId, scopes: scopesFromPermissions(user.permissions ?? []) },
+    user.notBefore,
+  );
 }

@@ -113,5 +113,6 @@ function principalFromClaims(p: JWTPayload, cfg: AuthConfig): Principal {
     resellerId: role === "reseller" ? resellerId : null,
     projectId: optionalString(p.project_id),
     scopes,
+    issuedAt: iat,
   };
 }

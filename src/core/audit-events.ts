@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, sql, type SQL } from "drizzle-orm";
 import { auditEvents, tenants } from "../db/schema";
+import { narrowedAuditWhere } from "./ceiling";
 import type { Ctx } from "./context";
 import { notFound } from "./errors";
 import { decodeCursor, splitPage } from "./paging";
@@ -26,6 +27,9 @@ export async function listAuditEvents(
   assertTenantClaim(ctx, tenantId);
   const t = auditEvents;
   const conditions: SQL[] = [eq(t.tenantId, tenantId)];
+  // A project-narrowed admin sees the events about its project's customers only.
+  const narrowedTo = narrowedAuditWhere(ctx.principal, t.customerId);
+  if (narrowedTo !== undefined) conditions.push(narrowedTo);
   if (filter.correlationId !== undefined) conditions.push(eq(t.correlationId, filter.correlationId));
   if (filter.action !== undefined) conditions.push(eq(t.action, filter.action));
   if (filter.actorId !== undefined) conditions.push(eq(t.actorId, filter.actorId));

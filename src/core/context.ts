@@ -8,6 +8,8 @@ export interface Ctx {
   correlationId: string;
   now(): number;
   newId(): string;
+  /** Lifetime of access tokens: how long a revocation must be remembered (src/core/revocation.ts). */
+  tokenTtlSeconds: number;
   /**
    * The tenant the request names by portal domain (CloudCockpit's `X-Tenant`), if any. The user
    * verbs resolve and check it in their first batch: see tenant-gate.ts.

@@ -13,6 +13,8 @@ export interface Principal {
   resellerId: string | null;
   projectId: string | null;
   scopes: ReadonlySet<Scope>;
+  /** The token's `iat` (epoch seconds): tokens issued before a revocation of `sub` are refused. */
+  issuedAt: number;
 }
 
 /** The reach-relevant columns of a customer row. */

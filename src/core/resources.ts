@@ -5,15 +5,16 @@
  * cursor paging. Each resource supplies a small spec (src/core/tenant-resources.ts); none
  * re-implements these rules.
  */
-import { and, asc, eq, exists, sql, type InferSelectModel } from "drizzle-orm";
+import { and, asc, eq, exists, sql, type InferSelectModel, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { tenants } from "../db/schema";
 import { auditInsert, diff } from "./audit";
+import { assertNotNarrowed, narrowedWhere } from "./ceiling";
 import type { Ctx } from "./context";
 import { constraintConflict, type UniqueRule } from "./db-errors";
 import { forbidden, invalid, notFound, type FieldIssue, type Subject } from "./errors";
 import { decodeCursor, splitPage } from "./paging";
-import { tenantForbiddenByClaims } from "./principal";
+import { tenantForbiddenByClaims, type Principal } from "./principal";
 
 /** A table owned by a tenant, with the columns every resource has. */
 export type TenantTable = SQLiteTable & {
@@ -45,6 +46,33 @@ export interface ResourceSpec<T extends TenantTable> {
   check?: (row: Partial<InferSelectModel<T>>) => FieldIssue[];
   /** Columns kept out of audit events (hashes). */
   secretColumns?: string[];
+  /**
+   * Tenant-wide configuration (projects, resellers, groups): a project-narrowed principal reads it
+   * but never writes it (403). What else it sees is narrowedWhere's (src/core/ceiling.ts).
+   */
+  tenantWide?: boolean;
+  /**
+   * The privilege ceiling on a row as it is and as a write would leave it (src/core/ceiling.ts):
+   * throws FORBIDDEN when the principal may not hold or hand out what the row grants.
+   */
+  ceiling?: (p: Principal, row: Partial<InferSelectModel<T>>) => void;
+  /** Statements to run in the same batch as an update (e.g. revocations, denormalised columns). */
+  onUpdate?: (ctx: Ctx, before: InferSelectModel<T>, after: InferSelectModel<T>) => BatchItem[];
+  /** Statements to run in the same batch as a delete. */
+  onDelete?: (ctx: Ctx, before: InferSelectModel<T>) => BatchItem[];
+}
+
+type BatchItem = import("drizzle-orm/batch").BatchItem<"sqlite">;
+
+/** The principal's reads of a resource: the tenant's rows, less what a narrowed principal cannot see. */
+function visible<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, ...more: SQL[]): SQL | undefined {
+  return and(eq(spec.table.tenantId, tenantId), narrowedWhere(ctx.principal, spec.subject), ...more);
+}
+
+/** A write by this principal to this resource: the tenant claim, then tenant-wide configuration. */
+function assertWritable<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string): void {
+  assertTenantClaim(ctx, tenantId);
+  if (spec.tenantWide) assertNotNarrowed(ctx.principal, spec.subject);
 }
 
 /** 403 when the claims alone say the tenant is out of reach (tenant_admin of another tenant). */
@@ -61,12 +89,13 @@ function tenantExists(ctx: Ctx, tenantId: string) {
 export type Row<T extends TenantTable> = InferSelectModel<T>;
 type AnyTable = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
 
+/** A reference the principal cannot see (another project's customer, for a narrowed one) does not exist for it. */
 function refQueries(ctx: Ctx, tenantId: string, refs: RefCheck[]) {
   return refs.map((r) =>
     ctx.db
       .select({ id: r.table.id })
       .from(r.table as AnyTable)
-      .where(and(eq(r.table.id, r.id), eq(r.table.tenantId, tenantId))),
+      .where(and(eq(r.table.id, r.id), eq(r.table.tenantId, tenantId), narrowedWhere(ctx.principal, r.subject))),
   );
 }
 
@@ -90,11 +119,12 @@ function mapWriteError<T extends TenantTable>(spec: ResourceSpec<T>, err: unknow
 
 /** The row a create writes, after the tenant claim and the spec's cross-field rules. */
 function newRow<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, input: Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">): Row<T> {
-  assertTenantClaim(ctx, tenantId);
+  assertWritable(ctx, spec, tenantId);
   const now = ctx.now();
   const row = { ...input, id: ctx.newId(), tenantId, createdAt: now, updatedAt: now } as Row<T>;
   const issues = spec.check?.(row) ?? [];
   if (issues.length > 0) throw invalid(`The ${spec.subject} is not valid.`, issues);
+  spec.ceiling?.(ctx.principal, row);
   return row;
 }
 
@@ -153,7 +183,7 @@ export async function getResource<T extends TenantTable>(ctx: Ctx, spec: Resourc
   const rows = await ctx.db
     .select()
     .from(spec.table as AnyTable)
-    .where(and(eq(spec.table.id, id), eq(spec.table.tenantId, tenantId)));
+    .where(visible(ctx, spec, tenantId, eq(spec.table.id, id)));
   const row = rows[0] as Row<T> | undefined;
   if (!row) throw notFound(spec.subject);
   return row;
@@ -176,7 +206,7 @@ export async function listResources<T extends TenantTable>(
 ): Promise<{ data: Row<T>[]; nextCursor: string | null }> {
   assertTenantClaim(ctx, tenantId);
   const t = spec.table;
-  const conditions = [eq(t.tenantId, tenantId)];
+  const conditions: SQL[] = [];
   const scope = `${spec.subject}s:${tenantId}`;
   if (input.cursor !== undefined) {
     const [at, id] = decodeCursor(input.cursor, ["number", "string"], scope);
@@ -187,7 +217,7 @@ export async function listResources<T extends TenantTable>(
     ctx.db
       .select()
       .from(t as AnyTable)
-      .where(and(...conditions))
+      .where(visible(ctx, spec, tenantId, ...conditions))
       .orderBy(asc(t.createdAt), asc(t.id))
       .limit(input.limit + 1),
   ]);
@@ -202,13 +232,13 @@ export async function updateResource<T extends TenantTable>(
   id: string,
   patch: Partial<Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">>,
 ): Promise<Row<T>> {
-  assertTenantClaim(ctx, tenantId);
+  assertWritable(ctx, spec, tenantId);
   const refs = spec.refs?.(patch as Partial<Row<T>>) ?? [];
   const [existingRows, ...refRows] = await ctx.db.batch([
     ctx.db
       .select()
       .from(spec.table as AnyTable)
-      .where(and(eq(spec.table.id, id), eq(spec.table.tenantId, tenantId))),
+      .where(visible(ctx, spec, tenantId, eq(spec.table.id, id))),
     ...refQueries(ctx, tenantId, refs),
   ]);
   const existing = (existingRows as Row<T>[])[0];
@@ -229,10 +259,14 @@ export async function applyResourceUpdate<T extends TenantTable>(
   patch: Partial<Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">>,
   refProblems: FieldIssue[] = [],
 ): Promise<Row<T>> {
-  assertTenantClaim(ctx, tenantId);
+  assertWritable(ctx, spec, tenantId);
   const id = existing.id as string;
-  const issues = [...refProblems, ...(spec.check?.({ ...existing, ...patch }) ?? [])];
+  const merged = { ...existing, ...patch } as Row<T>;
+  const issues = [...refProblems, ...(spec.check?.(merged) ?? [])];
   if (issues.length > 0) throw invalid(`The ${spec.subject} is not valid.`, issues);
+  // Neither what the row grants now nor what it would grant may exceed the principal's ceiling.
+  spec.ceiling?.(ctx.principal, existing);
+  spec.ceiling?.(ctx.principal, merged);
   const changes = diff(existing as Record<string, unknown>, patch as Record<string, unknown>);
   if (Object.keys(changes).length === 0) return existing;
   try {
@@ -243,6 +277,7 @@ export async function applyResourceUpdate<T extends TenantTable>(
         .set({ ...patch, updatedAt: ctx.now() })
         .where(and(eq(spec.table.id, id), eq(spec.table.tenantId, tenantId)))
         .returning(),
+      ...(spec.onUpdate?.(ctx, existing, merged) ?? []),
     ]);
     const row = (updated as Row<T>[])[0];
     if (!row) throw notFound(spec.subject); // deleted between the read and the write: no event either
@@ -253,7 +288,9 @@ export async function applyResourceUpdate<T extends TenantTable>(
 }
 
 export async function deleteResource<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, id: string): Promise<void> {
+  assertWritable(ctx, spec, tenantId);
   const existing = await getResource(ctx, spec, tenantId, id);
+  spec.ceiling?.(ctx.principal, existing);
   let deleted: unknown[];
   try {
     [, deleted] = await ctx.db.batch([
@@ -266,6 +303,7 @@ export async function deleteResource<T extends TenantTable>(ctx: Ctx, spec: Reso
         .delete(spec.table as AnyTable)
         .where(and(eq(spec.table.id, id), eq(spec.table.tenantId, tenantId)))
         .returning({ id: spec.table.id }),
+      ...(spec.onDelete?.(ctx, existing) ?? []),
     ]);
   } catch (err) {
     mapWriteError(spec, err);

@@ -2,9 +2,12 @@
  * The specs of the tenant-owned configuration resources. All rules shared between them live in
  * resources.ts; what is here is only what differs: references, unique indexes, cross-field rules.
  */
-import { accounts, customers, groups, projects, resellers, subroles } from "../db/schema";
-import type { FieldIssue } from "./errors";
+import { eq } from "drizzle-orm";
+import { accounts, customers, groups, projects, resellers, subroles, users } from "../db/schema";
+import { assertAccountWithin, assertNotNarrowed, assertPermissionsWithin, narrowed } from "./ceiling";
+import { forbidden, type FieldIssue } from "./errors";
 import type { RefCheck, ResourceSpec } from "./resources";
+import { revokeTokens, revokeUserTokens } from "./revocation";
 
 function ref(field: string, subject: RefCheck["subject"], table: RefCheck["table"], id: unknown): RefCheck[] {
   return typeof id === "string" ? [{ field, subject, table, id }] : [];
@@ -16,6 +19,8 @@ export const projectSpec: ResourceSpec<typeof projects> = {
   action: "project",
   uniques: [{ match: "projects.tenant_id, projects.key", subject: "project", field: "key", message: "Another project of this tenant has this key." }],
   inUseMessage: "The project still has customers or accounts.",
+  // A narrowed principal reads its own project only; the project is its boundary, not its to edit.
+  tenantWide: true,
 };
 
 export const resellerSpec: ResourceSpec<typeof resellers> = {
@@ -24,6 +29,7 @@ export const resellerSpec: ResourceSpec<typeof resellers> = {
   action: "reseller",
   uniques: [],
   inUseMessage: "The reseller still has customers, users or accounts.",
+  tenantWide: true,
 };
 
 export const customerSpec: ResourceSpec<typeof customers> = {
@@ -34,6 +40,13 @@ export const customerSpec: ResourceSpec<typeof customers> = {
   inUseMessage: "The customer still has users, subroles or accounts (removed users are kept for the audit trail).",
   refs: (v) => [...ref("projectId", "project", projects, v.projectId), ...ref("resellerId", "reseller", resellers, v.resellerId)],
   check: (v) => (v.key != null && v.projectId == null ? [{ field: "key", message: "A customer key needs a projectId: keys are unique per project." }] : []),
+  // A narrowed principal creates customers in its project only, and cannot move one out of it.
+  ceiling: (p, v) => {
+    if (narrowed(p) && v.projectId !== p.projectId) throw forbidden("A project-narrowed token only manages customers of its project.");
+  },
+  // Users carry their customer's reseller (lists and totals of a reseller read it): it follows the customer.
+  onUpdate: (ctx, before, after) =>
+    before.resellerId === after.resellerId ? [] : [ctx.db.update(users).set({ resellerId: after.resellerId }).where(eq(users.customerId, before.id))],
 };
 
 export const subroleSpec: ResourceSpec<typeof subroles> = {
@@ -46,6 +59,15 @@ export const subroleSpec: ResourceSpec<typeof subroles> = {
   ],
   inUseMessage: "The subrole is still assigned to users.",
   refs: (v) => ref("customerId", "customer", customers, v.customerId),
+  ceiling: (p, v) => {
+    if (v.customerId == null) assertNotNarrowed(p, "subrole");
+    assertPermissionsWithin(p, v.permissions, "The subrole");
+  },
+  // Tokens of its holders carry the scopes of its old permissions: a change ends them.
+  onUpdate: (ctx, before, after) =>
+    JSON.stringify(before.permissions) === JSON.stringify(after.permissions)
+      ? []
+      : [...revokeUserTokens(ctx, eq(users.subroleId, before.id))],
 };
 
 export const groupSpec: ResourceSpec<typeof groups> = {
@@ -54,7 +76,11 @@ export const groupSpec: ResourceSpec<typeof groups> = {
   action: "group",
   uniques: [{ match: "groups.tenant_id, groups.name", subject: "group", field: "name", message: "Another group of this tenant has this name." }],
   inUseMessage: "The group still has members.",
+  tenantWide: true,
 };
+
+/** The columns of an account that its tokens carry (or that decide whether it may have tokens). */
+const GRANT_FIELDS = ["role", "scopes", "customerId", "resellerId", "projectId", "disabled"] as const;
 
 export const accountSpec: ResourceSpec<typeof accounts> = {
   subject: "account",
@@ -78,4 +104,17 @@ export const accountSpec: ResourceSpec<typeof accounts> = {
     if (v.role !== "tenant_admin" && v.scopes?.includes("admin")) issues.push({ field: "scopes", message: "Only tenant_admin accounts may hold the admin scope." });
     return issues;
   },
+  ceiling: (p, v) =>
+    assertAccountWithin(p, {
+      role: v.role ?? "customer",
+      tenantId: v.tenantId ?? null,
+      projectId: v.projectId ?? null,
+      resellerId: v.resellerId ?? null,
+      customerId: v.customerId ?? null,
+      scopes: v.scopes ?? [],
+    }),
+  // A token carries the grant of its account when it was issued: any change to the grant, or
+  // disabling the account, ends the tokens issued before it; a deleted account leaves a tombstone.
+  onUpdate: (ctx, before, after) => (GRANT_FIELDS.some((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f])) ? [...revokeTokens(ctx, before.id)] : []),
+  onDelete: (ctx, before) => [...revokeTokens(ctx, before.id)],
 };

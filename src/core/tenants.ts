@@ -1,6 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { tenants } from "../db/schema";
 import { auditInsert, diff } from "./audit";
+import { assertNotNarrowed } from "./ceiling";
 import type { Ctx } from "./context";
 import { constraintConflict, type UniqueRule } from "./db-errors";
 import { forbidden, notFound } from "./errors";
@@ -52,6 +53,8 @@ export async function listTenants(ctx: Ctx, input: ListInput): Promise<{ data: T
 }
 
 export async function updateTenant(ctx: Ctx, id: string, patch: { domain?: string; name?: string }): Promise<TenantRow> {
+  assertTenantClaim(ctx, id);
+  assertNotNarrowed(ctx.principal, "tenant");
   const existing = await getTenant(ctx, id);
   const next = { ...patch, ...(patch.domain !== undefined ? { domain: patch.domain.trim().toLowerCase() } : {}) };
   const changes = diff(existing, next);

@@ -17,47 +17,135 @@ function timed<T>(trips: RoundTrips, p: Promise<T>): Promise<T> {
   });
 }
 
+/**
+ * The revocation check of a request's bearer token (docs/decisions/0007-privilege-ceiling.md): a
+ * statement that fails — aborting the batch it rides in, writes included — when the token's subject
+ * was revoked after the token was issued, is a disabled account, or is a user that is inactive or
+ * deleted. Subjects the directory does not hold (operator-signed or external tokens) pass.
+ * SQLite has no RAISE outside triggers; a JSON path without its `$` is an error whose text names it.
+ */
+const REVOKED_MARKER = "token_revoked";
+const REVOCATION_CHECK = `select case when
+  exists (select 1 from token_revocations where subject = ?1 and not_before > ?2)
+  or exists (select 1 from accounts where id = ?1 and disabled = 1)
+  or exists (select 1 from users where id = ?1 and (deleted_at is not null or status <> 'ACTIVE'))
+then json_extract('{}', '${REVOKED_MARKER}') else 0 end as revoked`;
+
+/** Thrown by a request's first statement when its token is revoked (the transport answers 401). */
+export class TokenRevokedError extends Error {
+  constructor() {
+    super("The access token has been revoked.");
+    this.name = "TokenRevokedError";
+  }
+}
+
+function isRevocation(err: unknown): boolean {
+  for (let cur = err, i = 0; i < 5 && cur instanceof Error; i++, cur = cur.cause) if (cur.message.includes(REVOKED_MARKER)) return true;
+  return false;
+}
+
+/** Per request: counts round trips, and puts the pending revocation check in front of the first. */
+class RequestLink {
+  check: D1PreparedStatement | undefined;
+  constructor(
+    readonly d1: D1Database,
+    readonly trips: RoundTrips,
+  ) {}
+
+  /** Runs `statements` as one round trip, with the revocation check first if it is still pending. */
+  async batch(statements: D1PreparedStatement[]): Promise<D1Result[]> {
+    const check = this.check;
+    this.check = undefined;
+    if (check === undefined) return timed(this.trips, this.d1.batch(statements));
+    try {
+      return (await timed(this.trips, this.d1.batch([check, ...statements]))).slice(1);
+    } catch (err) {
+      throw isRevocation(err) ? new TokenRevokedError() : err;
+    }
+  }
+}
+
+/** `raw()` rows from a batch result (objects, in column order), as drizzle reads them from a batch. */
+function rawRows<T>(result: D1Result, columnNames: boolean | undefined): T[] {
+  const rows = (result.results as Record<string, unknown>[]).map((r) => Object.values(r));
+  if (columnNames) return [Object.keys(result.results[0] ?? {}), ...rows] as T[];
+  return rows as T[];
+}
+
 class CountingStatement {
   constructor(
     readonly inner: D1PreparedStatement,
-    private readonly trips: RoundTrips,
+    private readonly link: RequestLink,
   ) {}
   bind(...values: unknown[]): CountingStatement {
-    return new CountingStatement(this.inner.bind(...values), this.trips);
+    return new CountingStatement(this.inner.bind(...values), this.link);
+  }
+  /** A single statement rides in a batch only while the revocation check is pending. */
+  private async alone<T>(direct: () => Promise<T>, fromBatch: (r: D1Result) => T): Promise<T> {
+    if (this.link.check === undefined) return timed(this.link.trips, direct());
+    const [result] = await this.link.batch([this.inner]);
+    return fromBatch(result as D1Result);
   }
   first<T>(column?: string): Promise<T | null> {
-    return timed(this.trips, column === undefined ? this.inner.first<T>() : this.inner.first<T>(column));
+    return this.alone(
+      () => (column === undefined ? this.inner.first<T>() : this.inner.first<T>(column)),
+      (r) => {
+        const row = (r.results[0] ?? null) as Record<string, unknown> | null;
+        return (row === null ? null : column === undefined ? row : row[column]) as T | null;
+      },
+    );
   }
   run<T>(): Promise<D1Result<T>> {
-    return timed(this.trips, this.inner.run<T>());
+    return this.alone(() => this.inner.run<T>(), (r) => r as D1Result<T>);
   }
   all<T>(): Promise<D1Result<T>> {
-    return timed(this.trips, this.inner.all<T>());
+    return this.alone(() => this.inner.all<T>(), (r) => r as D1Result<T>);
   }
   raw<T>(options?: { columnNames?: boolean }): Promise<T[]> {
     // D1's overloads differ only in the tuple shape returned.
-    return timed(this.trips, (this.inner.raw as (o?: { columnNames?: boolean }) => Promise<T[]>).call(this.inner, options));
+    return this.alone(
+      () => (this.inner.raw as (o?: { columnNames?: boolean }) => Promise<T[]>).call(this.inner, options),
+      (r) => rawRows<T>(r, options?.columnNames),
+    );
   }
 }
 
 /**
  * A D1Database that counts round trips, for `Server-Timing: db;desc="N"` and for the tests and
- * benchmarks that hold each route to its budget. It forwards everything else untouched.
+ * benchmarks that hold each route to its budget, and that sends the revocation check with the
+ * request's first round trip (so it costs none of its own). It forwards everything else untouched.
  */
-function countingD1(db: D1Database, trips: RoundTrips): D1Database {
+function countingD1(link: RequestLink): D1Database {
+  const db = link.d1;
   const wrapper = {
-    prepare: (query: string) => new CountingStatement(db.prepare(query), trips),
-    batch: (statements: unknown[]) =>
-      timed(trips, db.batch(statements.map((s) => (s instanceof CountingStatement ? s.inner : (s as D1PreparedStatement))))),
-    exec: (query: string) => timed(trips, db.exec(query)),
+    prepare: (query: string) => new CountingStatement(db.prepare(query), link),
+    batch: (statements: unknown[]) => link.batch(statements.map((s) => (s instanceof CountingStatement ? s.inner : (s as D1PreparedStatement)))),
+    exec: (query: string) => timed(link.trips, db.exec(query)),
     withSession: (...args: Parameters<D1Database["withSession"]>) => db.withSession(...args),
     dump: () => db.dump(),
   };
   return wrapper as unknown as D1Database;
 }
 
+export interface RequestDb {
+  db: Db;
+  trips: RoundTrips;
+  /**
+   * Arms the revocation check of a verified token (subject, `iat` in seconds): it rides the
+   * request's first round trip. Call before the request's first query.
+   */
+  checkRevocation(subject: string, issuedAtSeconds: number): void;
+}
+
 /** One drizzle handle per request (cheap: no schema, so no relational config is built). */
-export function openDb(d1: D1Database): { db: Db; trips: RoundTrips } {
+export function openDb(d1: D1Database): RequestDb {
   const trips: RoundTrips = { count: 0, ms: 0 };
-  return { db: drizzle(countingD1(d1, trips)), trips };
+  const link = new RequestLink(d1, trips);
+  return {
+    db: drizzle(countingD1(link)),
+    trips,
+    checkRevocation: (subject, iat) => {
+      link.check = d1.prepare(REVOCATION_CHECK).bind(subject, iat * 1000);
+    },
+  };
 }

@@ -242,13 +242,34 @@ export const auditEvents = sqliteTable(
   ],
 );
 
-/** Consecutive failed password logins per normalised e-mail (CONTRACT §2 lockout). */
+/**
+ * Password-login attempts per user (docs/decisions/0007-privilege-ceiling.md, "Logins"): keyed by
+ * the user (so by its tenant), written only for users that exist — an unknown e-mail never adds a
+ * row. `failures` counts attempts not yet proved right, reserved *before* the hash is verified, so
+ * concurrent guesses cannot slip past the threshold.
+ */
 export const loginThrottle = sqliteTable("login_throttle", {
-  emailNorm: text("email_norm").primaryKey(),
+  userId: text("user_id").primaryKey(),
   failures: integer("failures").notNull(),
   lockedUntil: integer("locked_until"),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * Tokens of a subject issued before `not_before` (epoch ms) are refused: a password change, a
+ * disabled or deleted account, a user set inactive or deleted, a changed grant. The row of a
+ * deleted account is its tombstone; it is kept until `expires_at` (the last moment a token issued
+ * before the revocation could still be valid), then purged by later revocations.
+ */
+export const tokenRevocations = sqliteTable(
+  "token_revocations",
+  {
+    subject: text("subject").primaryKey(),
+    notBefore: integer("not_before").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("token_revocations_expires_idx").on(t.expiresAt)],
+);
 
 /**
  * Live (not soft-deleted) users per customer, kept by triggers on `users` (migration 0004), so that

@@ -11,6 +11,7 @@ export function coreCtx(c: Context<AppEnv>): Ctx {
     correlationId: c.var.correlationId,
     now: () => Date.now(),
     newId: () => crypto.randomUUID(),
+    tokenTtlSeconds: authConfig(c.env).ttlSeconds,
   };
 }
 

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
-import { DomainError, toDomainError, type FieldIssue } from "../core/errors";
+import { DomainError, toDomainError, unauthenticated, type FieldIssue } from "../core/errors";
+import { TokenRevokedError } from "../db/client";
 import type { AppEnv } from "./types";
 
 /**
@@ -43,6 +44,8 @@ export function normaliseError(err: unknown): DomainError {
     }
     if (err.status === 413) return new DomainError("PAYLOAD_TOO_LARGE", "The request body is larger than 64 KiB.");
   }
+  // A revoked token is found by the request's first statement (drizzle wraps the driver's error).
+  for (let cur: unknown = err, i = 0; i < 5 && cur instanceof Error; i++, cur = cur.cause) if (cur instanceof TokenRevokedError) return unauthenticated();
   return toDomainError(err);
 }
 

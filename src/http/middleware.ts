@@ -20,9 +20,10 @@ export const requestContext = (): MiddlewareHandler<AppEnv> => async (c, next) =
   const given = c.req.header("x-correlation-id");
   const correlationId = given !== undefined && SAFE_CORRELATION_ID.test(given) ? given : crypto.randomUUID();
   c.set("correlationId", correlationId);
-  const { db, trips } = openDb(c.env.DB);
+  const { db, trips, checkRevocation } = openDb(c.env.DB);
   c.set("db", db);
   c.set("trips", trips);
+  c.set("checkRevocation", checkRevocation);
   await next();
   c.header("X-Correlation-Id", correlationId);
   if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
@@ -57,7 +58,10 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
   const header = c.req.header("authorization") ?? "";
   const m = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i.exec(header);
   if (!m) throw unauthenticated();
-  c.set("principal", await verifyAccessToken(m[1] as string, authConfig(c.env)));
+  const principal = await verifyAccessToken(m[1] as string, authConfig(c.env));
+  c.set("principal", principal);
+  // Revoked tokens are refused by the request's first statement, in the round trip it sends anyway.
+  c.var.checkRevocation(principal.sub, principal.issuedAt);
   await next();
 };
 

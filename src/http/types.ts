@@ -1,7 +1,7 @@
 import type { Ctx } from "../core/context";
 import type { DomainError } from "../core/errors";
 import type { Principal } from "../core/principal";
-import type { Db, RoundTrips } from "../db/client";
+import type { Db, RequestDb, RoundTrips } from "../db/client";
 
 /** Secrets and optional variables that `wrangler types` cannot see in wrangler.toml. */
 export interface AppBindings extends Env {
@@ -13,6 +13,8 @@ export interface AppVariables {
   correlationId: string;
   db: Db;
   trips: RoundTrips;
+  /** Arms the bearer token's revocation check on the request's first round trip (src/db/client.ts). */
+  checkRevocation: RequestDb["checkRevocation"];
   principal: Principal;
   /** Set by the error handler of the dialect that answered, for the request log line. */
   error?: DomainError;

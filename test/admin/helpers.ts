@@ -80,10 +80,11 @@ const seeder: Principal = {
   resellerId: null,
   projectId: null,
   scopes: new Set(["users:read", "users:write", "admin"]),
+  issuedAt: 0,
 };
 
 function seedCtx() {
-  return { db: openDb(env.DB).db, principal: seeder, correlationId: corr("seed"), now: () => Date.now(), newId: () => crypto.randomUUID() };
+  return { db: openDb(env.DB).db, principal: seeder, correlationId: corr("seed"), now: () => Date.now(), newId: () => crypto.randomUUID(), tokenTtlSeconds: 3600 };
 }
 
 /** Writes a user through the core's createUser, exactly as a dialect does. */

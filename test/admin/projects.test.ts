@@ -154,10 +154,11 @@ function racingCtx(tenantId: string, n: number, before: () => Promise<unknown>):
   } as unknown as D1Database;
   return {
     db: drizzle(d1),
-    principal: { sub: "racer", role: "tenant_admin", tenantId, customerId: null, resellerId: null, projectId: null, scopes: new Set(["admin"]) },
+    principal: { sub: "racer", role: "tenant_admin", tenantId, customerId: null, resellerId: null, projectId: null, scopes: new Set(["admin"]), issuedAt: 0 },
     correlationId: corr("race"),
     now: () => Date.now(),
     newId: () => crypto.randomUUID(),
+    tokenTtlSeconds: 3600,
   };
 }
 

@@ -111,10 +111,11 @@ describe("e-mail + password", () => {
     const { db } = openDb(env.DB);
     const ctx = {
       db,
-      principal: { sub: "t", role: "tenant_admin" as const, tenantId: t.id, customerId: null, resellerId: null, projectId: null, scopes: new Set<never>() },
+      principal: { sub: "t", role: "tenant_admin" as const, tenantId: t.id, customerId: null, resellerId: null, projectId: null, scopes: new Set(["users:read", "users:write"] as const), issuedAt: 0 },
       correlationId: "c",
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
+      tokenTtlSeconds: 3600,
     };
     const user = await createUser(ctx, { owner: { customerId: customer.id }, firstName: "L", lastName: "L", email, password, subrole: { code: "r" } }, { pepper: env.PASSWORD_PEPPER });
     return { t, customer, email, user };
@@ -163,7 +164,7 @@ describe("e-mail + password", () => {
     expect(locked.text).toBe(refused);
     expect((await login(other.email, password)).status).toBe(200);
     // Let the lock expire (15 minutes) by moving its end into the past.
-    await env.DB.prepare("update login_throttle set locked_until = ? where email_norm = ?").bind(Date.now() - 1, u.email).run();
+    await env.DB.prepare("update login_throttle set locked_until = ? where user_id = ?").bind(Date.now() - 1, u.user.id).run();
     expect((await login(u.email, password)).status).toBe(200);
     // Success resets the count: one more failure does not lock.
     await login(u.email, "wrong-password-123456");

@@ -21,10 +21,11 @@ function ctxFor(principal: Partial<Principal> & Pick<Principal, "role" | "tenant
   const { db } = openDb(env.DB);
   return {
     db,
-    principal: { sub: "tester", customerId: null, resellerId: null, projectId: null, scopes: new Set(["users:read", "users:write"]), ...principal },
+    principal: { sub: "tester", customerId: null, resellerId: null, projectId: null, scopes: new Set(["users:read", "users:write"]), issuedAt: 0, ...principal },
     correlationId,
     now: () => Date.now(),
     newId: () => crypto.randomUUID(),
+    tokenTtlSeconds: 3600,
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The coarse outer guard (CONTRACT §4, issue 6 §5): Workers Rate Limiting per tenant on the user
- * routes of every dialect and per client id / e-mail on the token endpoints. This file runs in the
+ * routes of every dialect, per client address and per client id / e-mail on the token endpoints. This file runs in the
  * "workers-limits" project of vitest.config.ts: RATE_LIMITS on, the bindings shrunk to 5 requests
  * per 10 s (users) and 3 per 60 s (tokens), the periods of wrangler.toml. The exact login lockout
  * (10 failures, in D1) is tested in test/auth/token.test.ts; this is the limiter in front of it.
@@ -13,6 +13,8 @@ const USER_LIMIT = 5;
 const USER_PERIOD = 10;
 const TOKEN_LIMIT = 3;
 const TOKEN_PERIOD = 60;
+/** TOKEN_IP_RATE_LIMITER in vitest.config.ts (200 in wrangler.toml). */
+const ADDRESS_LIMIT = 40;
 
 /**
  * Miniflare's limiter counts in windows aligned to the wall clock; a test starts at the beginning
@@ -131,5 +133,33 @@ describe("per client id and per e-mail on the token endpoints", () => {
     expectDocumented(limited, "/functions/v1/public/auth/token", "post");
     expect((await login(u)).status).toBe(429);
     expect((await login(v)).status).toBe(200);
+  });
+
+  it(`per client address: ${ADDRESS_LIMIT} token requests per ${TOKEN_PERIOD} s, whatever the grant, client id or e-mail; then 429 in the grant's wire`, async () => {
+    await freshWindow(TOKEN_PERIOD, 20);
+    // Fresh unknown client ids and e-mails each stay under their own limit: only the address limit stops them.
+    const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+    const from = (addr: string) => ({ "cf-connecting-ip": addr });
+    const statuses: number[] = [];
+    for (let i = 0; i < ADDRESS_LIMIT; i++) {
+      const r =
+        i % 2 === 0
+          ? await call("POST", "/auth/token", { headers: from(ip), body: { grant_type: "client_credentials", client_id: unique("nobody"), client_secret: "x".repeat(40) } })
+          : await call("POST", "/functions/v1/public/auth/token", { headers: from(ip), body: { email: `${unique("nobody")}@limits.example.com`, password: "wrong-password-123456" } });
+      statuses.push(r.status);
+    }
+    expect(statuses).toEqual(Array.from({ length: ADDRESS_LIMIT }, () => 401));
+    const oauth = await call("POST", "/auth/token", { headers: from(ip), body: { grant_type: "client_credentials", client_id: unique("nobody"), client_secret: "x".repeat(40) } });
+    expect(oauth.status).toBe(429);
+    expect(oauth.body).toEqual({ error: "slow_down", error_description: "Too many token requests." });
+    expect(oauth.headers.get("retry-after")).toBe(String(TOKEN_PERIOD));
+    const cortiLogin = await call("POST", "/functions/v1/public/auth/token", { headers: from(ip), body: { email: `${unique("nobody")}@limits.example.com`, password: "wrong-password-123456" } });
+    expect(cortiLogin.status).toBe(429);
+    expect(cortiLogin.body).toEqual({ message: expect.any(String), code: "TOO_MANY_REQUESTS" });
+    expect(cortiLogin.headers.get("retry-after")).toBe(String(TOKEN_PERIOD));
+    expectDocumented(cortiLogin, "/functions/v1/public/auth/token", "post");
+    // Another address is unaffected.
+    const other = await call("POST", "/auth/token", { headers: from("198.51.100.0"), body: { grant_type: "client_credentials", client_id: unique("nobody"), client_secret: "x".repeat(40) } });
+    expect(other.status).toBe(401);
   });
 });

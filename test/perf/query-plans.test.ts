@@ -27,7 +27,8 @@ async function send(method: string, path: string, token: string, headers: Record
 
 
 /** A plan line that reads a whole table (not through an index, not a one-row lookup). */
-const FULL_SCAN = /^SCAN (\w+)(?! USING)/;
+// `SCAN CONSTANT ROW` is a SELECT without FROM (the revocation check each request's first batch carries).
+const FULL_SCAN = /^SCAN (?!CONSTANT ROW)(\w+)(?! USING)/;
 
 let t: Tenant;
 let customerId: string;

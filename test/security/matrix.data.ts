@@ -11,6 +11,9 @@
  *   customerA   a customer account of customer A (users:read users:write)
  *   resellerA   a reseller account of A's reseller (users:read users:write)
  *   admin1      a tenant_admin account of tenant 1 (admin users:read users:write)
+ *   narrowed    a tenant_admin account of tenant 1 narrowed to A's project P1 (admin users:read users:write):
+ *               it reaches P1's customers, reads tenant-wide configuration, writes neither the tenant, its
+ *               projects, resellers, groups nor tenant-wide subroles (docs/decisions/0007-privilege-ceiling.md)
  *   admin2      a tenant_admin account of tenant 2
  *   platform    the bootstrap platform client
  * Targets:
@@ -27,7 +30,7 @@
  * that row's `differs`, with the reason (checked by matrix.test.ts, both ways).
  */
 
-export const PRINCIPALS = ["anonymous", "noScope", "customerA", "resellerA", "admin1", "admin2", "platform"] as const;
+export const PRINCIPALS = ["anonymous", "noScope", "customerA", "resellerA", "admin1", "narrowed", "admin2", "platform"] as const;
 export const TARGETS = ["own", "B", "C", "none"] as const;
 export type Principal = (typeof PRINCIPALS)[number];
 export type Target = (typeof TARGETS)[number];
@@ -66,6 +69,7 @@ const G = {
     customerA  403  403  403  403
     resellerA  403  403  403  403
     admin1     OK   OK   403  403
+    narrowed   OK   OK   403  403
     admin2     403  403  OK   403
     platform   OK   OK   OK   404
   `),
@@ -77,6 +81,7 @@ const G = {
     customerA  403  403  403  403
     resellerA  403  403  403  403
     admin1     OK   OK   403  404
+    narrowed   OK   404  403  404
     admin2     403  403  OK   403
     platform   OK   OK   OK   404
   `),
@@ -88,6 +93,7 @@ const G = {
     customerA  403  403  403  403
     resellerA  403  403  403  403
     admin1     403  403  403  403
+    narrowed   403  403  403  403
     admin2     403  403  403  403
     platform   OK   OK   OK   OK
   `),
@@ -99,6 +105,7 @@ const G = {
     customerA  403  403  403  403
     resellerA  403  403  403  403
     admin1     OK   OK   OK   OK
+    narrowed   OK   OK   OK   OK
     admin2     OK   OK   OK   OK
     platform   OK   OK   OK   OK
   `),
@@ -113,6 +120,7 @@ const G = {
     customerA  OK   OK   OK   401
     resellerA  OK   OK   OK   401
     admin1     OK   OK   OK   401
+    narrowed   OK   OK   OK   401
     admin2     OK   OK   OK   401
     platform   OK   OK   OK   401
   `),
@@ -124,6 +132,7 @@ const G = {
     customerA  OK   403  403  403
     resellerA  OK   404  404  404
     admin1     OK   OK   404  404
+    narrowed   OK   404  404  404
     admin2     404  404  OK   404
     platform   OK   OK   OK   404
   `),
@@ -135,6 +144,7 @@ const G = {
     customerA  OK   404  404  404
     resellerA  OK   404  404  404
     admin1     OK   OK   404  404
+    narrowed   OK   404  404  404
     admin2     404  404  OK   404
     platform   OK   OK   OK   404
   `),
@@ -146,6 +156,7 @@ const G = {
     customerA  OK   403  403  403
     resellerA  OK   404  403  404
     admin1     OK   OK   403  404
+    narrowed   OK   404  403  404
     admin2     403  403  OK   403
     platform   OK   OK   OK   404
   `),
@@ -157,6 +168,7 @@ const G = {
     customerA  OK   404  403  404
     resellerA  OK   404  403  404
     admin1     OK   OK   403  404
+    narrowed   OK   404  403  404
     admin2     403  403  OK   403
     platform   OK   OK   OK   404
   `),
@@ -168,6 +180,7 @@ const G = {
     customerA  403  403  403  403
     resellerA  OK   403  403  403
     admin1     OK   OK   403  404
+    narrowed   403  403  403  403
     admin2     403  403  OK   403
     platform   OK   OK   OK   404
   `),
@@ -179,6 +192,7 @@ const G = {
     customerA  OK   OK   403  403
     resellerA  OK   403  403  403
     admin1     OK   OK   403  403
+    narrowed   OK   OK   403  403
     admin2     403  403  OK   403
     platform   OK   OK   OK   404
   `),
@@ -190,6 +204,7 @@ const G = {
     customerA  OK   OK   403  403
     resellerA  OK   OK   403  403
     admin1     OK   OK   403  403
+    narrowed   OK   OK   403  403
     admin2     403  403  OK   403
     platform   OK   OK   OK   404
   `),
@@ -201,6 +216,7 @@ const G = {
     customerA  403  403  403  403
     resellerA  403  403  403  403
     admin1     OK   OK   404  404
+    narrowed   OK   404  404  404
     admin2     404  404  OK   404
     platform   OK   OK   OK   404
   `),
@@ -218,6 +234,12 @@ export const WHY = {
     "where Worth and Corti name no tenant and an out-of-reach customer answers 404 like a missing one.",
   noCustomer:
     "CloudCockpit addresses a user by e-mail only: the request names no customer the claims could compare, so the data decides (404).",
+  narrowedCreate:
+    "The admin API names the new customer's project in the body, which the claims compare with the narrowed token's project " +
+    "(a grant beyond its ceiling: 403); Corti names the project in the path, resolved within its reach, where another project is absent (404).",
+  narrowedList:
+    "The admin API lists the tenant's customers, narrowed to the token's project (200, its own only); Corti names another project in " +
+    "the path, which a narrowed token does not reach (404).",
   adminTenantPath:
     "The admin API names the tenant in the path, compared with the token's tenant (403, CONTRACT §3); Corti resolves a project key " +
     "within the token's own tenant, where another tenant's project simply does not exist (404).",
@@ -255,6 +277,15 @@ export interface Row {
   notFound?: { message: string; code?: string };
   /** A success body must carry the target's id here (`data.id` / `id`), from this value. */
   returnsId?: { at: "id" | "data.id"; value: string };
+  /** The narrowed principal's line where it differs from the grid's (`own B C none`), e.g. `"403 403 403 403"`. */
+  narrowed?: string;
+}
+
+/** A principal's line of four cells, `own B C none`. */
+function line(cells: string): Record<Target, Expected> {
+  const parts = cells.trim().split(/\s+/);
+  if (parts.length !== TARGETS.length) throw new Error(`bad line: ${cells}`);
+  return Object.fromEntries(TARGETS.map((t, i) => [t, parts[i] === "OK" ? "OK" : Number(parts[i])])) as Record<Target, Expected>;
 }
 
 const A = "/api/v1/tenants";
@@ -263,32 +294,61 @@ const C = "/functions/v1/public";
 const XT = { "x-tenant": "{homeDomain}" };
 
 /** Admin CRUD: the five operations of each tenant-owned resource. */
-const ADMIN_KINDS: { kind: Fresh; create: (v: Values, u: string) => unknown; patch: (v: Values, u: string) => unknown }[] = [
-  { kind: "projects", create: (_v, u) => ({ key: u, name: "Project" }), patch: () => ({ name: "Renamed" }) },
-  { kind: "resellers", create: () => ({ name: "Reseller" }), patch: () => ({ name: "Renamed" }) },
-  { kind: "customers", create: (v) => ({ name: "Customer", resellerId: v.reseller }), patch: () => ({ name: "Renamed" }) },
+interface AdminKind {
+  kind: Fresh;
+  create: (v: Values, u: string) => unknown;
+  patch: (v: Values, u: string) => unknown;
+  /** The narrowed principal's lines: create, list, get, patch, delete (`own B C none`). */
+  narrowed: { create: string; list: string; get: string; patch: string; delete: string };
+}
+
+/** Tenant-wide configuration: a narrowed admin reads it and writes none of it (403 whatever the item). */
+const TENANT_WIDE = { create: "403 403 403 403", list: "OK OK 403 403", get: "OK OK 403 404", patch: "403 403 403 403", delete: "403 403 403 403" };
+/** Inside the project: its own (A, in P1) yes, B's (another project) absent. */
+const IN_PROJECT = { list: "OK OK 403 403", get: "OK 404 403 404", patch: "OK 404 403 404", delete: "OK 404 403 404" };
+
+/** Admin CRUD: the five operations of each tenant-owned resource. */
+const ADMIN_KINDS: AdminKind[] = [
+  // Its own project is its boundary: readable, never written; another project is absent.
+  { kind: "projects", create: (_v, u) => ({ key: u, name: "Project" }), patch: () => ({ name: "Renamed" }), narrowed: { ...TENANT_WIDE, list: "OK OK 403 403", get: "OK 404 403 404" } },
+  { kind: "resellers", create: () => ({ name: "Reseller" }), patch: () => ({ name: "Renamed" }), narrowed: TENANT_WIDE },
+  // Created in the target's project: B's project is beyond a narrowed admin's ceiling (403 from the body alone).
+  {
+    kind: "customers",
+    create: (v) => ({ name: "Customer", resellerId: v.reseller, projectId: v.projects }),
+    patch: () => ({ name: "Renamed" }),
+    narrowed: { ...IN_PROJECT, create: "OK 403 403 403" },
+  },
   {
     kind: "subroles",
     create: (v, u) => ({ customerId: v.customer, code: u, label: "L", displayName: "D", permissions: ["customer_user:read"] }),
     patch: () => ({ label: "Renamed" }),
+    // B's customer does not exist for it: the reference is refused like a missing one (400, field named).
+    narrowed: { ...IN_PROJECT, create: "OK 400 403 403" },
   },
-  { kind: "groups", create: (_v, u) => ({ name: u }), patch: (_v, u) => ({ name: u }) },
-  { kind: "accounts", create: (v) => ({ name: "Acct", role: "customer", customerId: v.customer, scopes: ["users:read"] }), patch: () => ({ name: "Renamed" }) },
+  { kind: "groups", create: (_v, u) => ({ name: u }), patch: (_v, u) => ({ name: u }), narrowed: TENANT_WIDE },
+  {
+    kind: "accounts",
+    create: (v) => ({ name: "Acct", role: "customer", customerId: v.customer, projectId: v.projects, scopes: ["users:read"] }),
+    patch: () => ({ name: "Renamed" }),
+    // An account narrowed to B's project is beyond its ceiling (403); B's accounts are absent for it.
+    narrowed: { ...IN_PROJECT, create: "OK 403 403 403" },
+  },
 ];
 
 const adminRows: Row[] = [
   { route: "POST /api/v1/tenants", surface: "admin", ok: 201, grid: G.adminCreateTenant, path: A, body: (_v, u) => ({ domain: `${u}.example.com`, name: "T" }) },
   { route: "GET /api/v1/tenants", surface: "admin", ok: 200, grid: G.adminListTenants, path: A },
   { route: "GET /api/v1/tenants/{tenantId}", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}`, returnsId: { at: "id", value: "tenant" } },
-  { route: "PATCH /api/v1/tenants/{tenantId}", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}`, body: () => ({ name: "Renamed" }) },
-  ...ADMIN_KINDS.flatMap(({ kind, create, patch }): Row[] => {
+  { route: "PATCH /api/v1/tenants/{tenantId}", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}`, body: () => ({ name: "Renamed" }), narrowed: "403 403 403 403" },
+  ...ADMIN_KINDS.flatMap(({ kind, create, patch, narrowed: n }): Row[] => {
     const op = kind === "customers" ? { create: "customers.create", list: "customers.list", update: "customers.update" } as const : undefined;
     return [
-      { route: `POST /api/v1/tenants/{tenantId}/${kind}`, surface: "admin", ok: 201, grid: G.adminTenant, path: `${A}/{tenant}/${kind}`, body: create, ...(op ? { op: op.create } : {}) },
-      { route: `GET /api/v1/tenants/{tenantId}/${kind}`, surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/${kind}`, ...(op ? { op: op.list } : {}) },
-      { route: `GET /api/v1/tenants/{tenantId}/${kind}/{id}`, surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/${kind}/{${kind}}`, returnsId: { at: "id", value: kind } },
-      { route: `PATCH /api/v1/tenants/{tenantId}/${kind}/{id}`, surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/${kind}/{${kind}}`, body: patch, ...(op ? { op: op.update } : {}) },
-      { route: `DELETE /api/v1/tenants/{tenantId}/${kind}/{id}`, surface: "admin", ok: 204, grid: G.adminItem, path: `${A}/{home}/${kind}/{${kind}}`, fresh: kind },
+      { route: `POST /api/v1/tenants/{tenantId}/${kind}`, surface: "admin", ok: 201, grid: G.adminTenant, path: `${A}/{tenant}/${kind}`, body: create, narrowed: n.create, ...(op ? { op: op.create } : {}) },
+      { route: `GET /api/v1/tenants/{tenantId}/${kind}`, surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/${kind}`, narrowed: n.list, ...(op ? { op: op.list } : {}) },
+      { route: `GET /api/v1/tenants/{tenantId}/${kind}/{id}`, surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/${kind}/{${kind}}`, returnsId: { at: "id", value: kind }, narrowed: n.get },
+      { route: `PATCH /api/v1/tenants/{tenantId}/${kind}/{id}`, surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/${kind}/{${kind}}`, body: patch, narrowed: n.patch, ...(op ? { op: op.update } : {}) },
+      { route: `DELETE /api/v1/tenants/{tenantId}/${kind}/{id}`, surface: "admin", ok: 204, grid: G.adminItem, path: `${A}/{home}/${kind}/{${kind}}`, fresh: kind, narrowed: n.delete },
     ];
   }),
   { route: "GET /api/v1/tenants/{tenantId}/users", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/users` },
@@ -338,8 +398,17 @@ const worthRows: Row[] = [
 ];
 
 const cortiKeyDiffers = differs(WHY.cortiKey, "customerA B", "customerA C", "customerA none");
-const cortiAdminDiffers = (none: boolean) =>
-  differs(WHY.adminTenantPath, "admin1 C", "admin2 own", "admin2 B", ...(none ? (["admin1 none", "admin2 none"] as CellKey[]) : (["admin2 none"] as CellKey[])));
+const cortiAdminDiffers = (none: boolean, narrowedB?: string) => ({
+  ...differs(
+    WHY.adminTenantPath,
+    "admin1 C",
+    "narrowed C",
+    "admin2 own",
+    "admin2 B",
+    ...(none ? (["admin1 none", "narrowed none", "admin2 none"] as CellKey[]) : (["admin2 none"] as CellKey[])),
+  ),
+  ...(narrowedB === undefined ? {} : differs(narrowedB, "narrowed B")),
+});
 const CU = `${C}/projects/{project}/customers/{customerKey}/users`;
 
 const cortiRows: Row[] = [
@@ -351,7 +420,7 @@ const cortiRows: Row[] = [
     path: `${C}/projects/{project}/customers`,
     body: (_v, u) => ({ displayName: "Matrix", customerId: u }),
     op: "customers.create",
-    differs: cortiAdminDiffers(true),
+    differs: cortiAdminDiffers(true, WHY.narrowedCreate),
   },
   {
     route: "GET /functions/v1/public/projects/{projectId}/customers",
@@ -360,7 +429,7 @@ const cortiRows: Row[] = [
     grid: G.cortiProjectAdmin,
     path: `${C}/projects/{project}/customers`,
     op: "customers.list",
-    differs: cortiAdminDiffers(true),
+    differs: cortiAdminDiffers(true, WHY.narrowedList),
   },
   {
     route: "PATCH /functions/v1/public/projects/{projectId}/customers/{customerId}",
@@ -399,7 +468,7 @@ const cortiRows: Row[] = [
 
 const ccUser = (_v: Values, u: string) => ({ firstName: "Matrix", lastName: "Cockpit", email: `${u}@example.com`, groups: [] });
 /** Where CloudCockpit's X-Tenant (the target's tenant) makes the claims decide. */
-const ccXTenant = differs(WHY.xTenant, "resellerA C", "admin1 C", "admin2 own", "admin2 B", "admin2 none");
+const ccXTenant = differs(WHY.xTenant, "resellerA C", "admin1 C", "narrowed C", "admin2 own", "admin2 B", "admin2 none");
 
 const ccRows: Row[] = [
   { route: "POST /v1/customer/{customerId}/users", surface: "cloudcockpit", ok: 201, grid: G.byCustomerIdAndXTenant, path: "/v1/customer/{customer}/users", headers: XT, body: ccUser, op: "users.create", differs: ccXTenant },
@@ -427,7 +496,7 @@ const ccRows: Row[] = [
     headers: XT,
     fresh: "ccUser",
     op: "users.delete",
-    differs: differs(WHY.xTenant, "customerA C", "resellerA C", "admin1 C", "admin2 own", "admin2 B", "admin2 none"),
+    differs: differs(WHY.xTenant, "customerA C", "resellerA C", "admin1 C", "narrowed C", "admin2 own", "admin2 B", "admin2 none"),
   },
 ];
 
@@ -439,6 +508,6 @@ export const MATRIX_CELLS = MATRIX.length * PRINCIPALS.length * TARGETS.length;
 
 /** The status a cell expects. */
 export function expected(row: Row, p: Principal, t: Target): number {
-  const e = row.grid[p][t];
+  const e = p === "narrowed" && row.narrowed !== undefined ? line(row.narrowed)[t] : row.grid[p][t];
   return e === "OK" ? row.ok : e;
 }

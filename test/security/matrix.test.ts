@@ -1,6 +1,6 @@
 /**
  * The authorization matrix (issue 6, CONTRACT §2), generated from matrix.data.ts: every documented
- * operation × 7 principals × 4 targets, each cell's status and its surface's body asserted. Also:
+ * operation × 8 principals × 4 targets, each cell's status and its surface's body asserted. Also:
  * /doc has no operation the matrix lacks (and the matrix none /doc lacks), rows of one operation in
  * different dialects agree except where the data says why not, and a target out of reach answers
  * exactly like a missing one (no existence oracle).

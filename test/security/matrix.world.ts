@@ -49,7 +49,7 @@ async function customerSide(tenant: Tenant, viewer: { id: string }): Promise<Cus
   const email = `${unique("user")}@example.com`;
   const [subrole, account, user] = await Promise.all([
     create(tenant, "subroles", { customerId: customer.id, code: "cro", label: "CRO", displayName: "CRO", permissions: ["customer_user:read"] }),
-    create(tenant, "accounts", { name: "Customer app", role: "customer", customerId: customer.id, scopes: ["users:read", "users:write"] }),
+    create(tenant, "accounts", { name: "Customer app", role: "customer", customerId: customer.id, projectId: project.id, scopes: ["users:read", "users:write"] }),
     // Through Corti, with a password (no subrole: a login of this user has no scopes).
     call("POST", `${CORTI}/projects/${project.key}/customers/${key}/users`, {
       token: tenant.admin,
@@ -101,6 +101,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
   const [viewer1, viewer2] = await Promise.all([viewer(t1), viewer(t2)]);
   const [a, b, c] = await Promise.all([customerSide(t1, viewer1), customerSide(t1, viewer1), customerSide(t2, viewer2)]);
   const resellerAccount = await create(t1, "accounts", { name: "Reseller app", role: "reseller", resellerId: a.reseller.id, scopes: ["users:read", "users:write"] });
+  const narrowedAccount = await create(t1, "accounts", { name: "P1 admin", role: "tenant_admin", projectId: a.project.id, scopes: ["admin", "users:read", "users:write"] });
   const login = await call("POST", `${CORTI}/auth/token`, { body: { email: a.user.email, password: MATRIX_PASSWORD }, expect: 200 });
 
   const rnd = () => crypto.randomUUID();
@@ -137,13 +138,13 @@ export async function matrixWorld(): Promise<MatrixWorld> {
       case "resellers":
         return { resellers: (await create(t, "resellers", { name: "Fresh" })).id };
       case "customers":
-        return { customers: (await create(t, "customers", { name: "Fresh", resellerId: s.reseller.id })).id };
+        return { customers: (await create(t, "customers", { name: "Fresh", resellerId: s.reseller.id, projectId: s.project.id })).id };
       case "subroles":
         return { subroles: (await create(t, "subroles", { customerId: s.customer.id, code: lower("fresh"), label: "F", displayName: "F", permissions: [] })).id };
       case "groups":
         return { groups: (await create(t, "groups", { name: unique("fresh") })).id };
       case "accounts":
-        return { accounts: (await create(t, "accounts", { name: "Fresh", role: "customer", customerId: s.customer.id, scopes: ["users:read"] })).id };
+        return { accounts: (await create(t, "accounts", { name: "Fresh", role: "customer", customerId: s.customer.id, projectId: s.project.id, scopes: ["users:read"] })).id };
       case "cortiUser":
       case "ccUser": {
         const email = `${unique("fresh")}@example.com`;
@@ -174,6 +175,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
       customerA: `Bearer ${await clientToken(a.account.clientId, a.account.clientSecret)}`,
       resellerA: `Bearer ${await clientToken(resellerAccount.clientId, resellerAccount.clientSecret)}`,
       admin1: `Bearer ${t1.admin}`,
+      narrowed: `Bearer ${await clientToken(narrowedAccount.clientId, narrowedAccount.clientSecret)}`,
       admin2: `Bearer ${t2.admin}`,
       platform: `Bearer ${platform}`,
     },

@@ -25,10 +25,11 @@ describe("the default list query", () => {
     const recorded: Recorded[] = [];
     const ctx: Ctx = {
       db: drizzle(recordingD1(recorded)),
-      principal: { sub: "plan", role: "tenant_admin", tenantId: w.tenant.id, customerId: null, resellerId: null, projectId: null, scopes: new Set(["users:read"]) },
+      principal: { sub: "plan", role: "tenant_admin", tenantId: w.tenant.id, customerId: null, resellerId: null, projectId: null, scopes: new Set(["users:read"]), issuedAt: 0 },
       correlationId: "plan",
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
+      tokenTtlSeconds: 3600,
     };
     const result = await queryUsers(ctx, listQueryFromWire(w.customer.id, ListQuery.parse({}), []));
     expect(result.total).toBe(3);

@@ -10,7 +10,9 @@ beforeAll(async () => {
   w = await worthWorld();
 });
 
-const patch = (id: string, body: unknown, token = w.tokens.customerWrite, headers: Record<string, string> = {}) =>
+// Read and write: assigning the read-only "viewer" subrole, or changing the e-mail of a user holding
+// it, is a grant only a token holding users:read may make (the privilege ceiling, decision 0007).
+const patch = (id: string, body: unknown, token = w.tokens.customer, headers: Record<string, string> = {}) =>
   worth("PATCH", `/customers/${w.customer.id}/users/${id}`, { token, body, headers });
 const readBack = async (id: string) => (await worth("GET", `/customers/${w.customer.id}/users/${id}`, { token: w.tokens.customer, expect: 200 })).body.data;
 const OK = { status: "success", message: "User details updated successfully" };
@@ -36,7 +38,7 @@ describe("happy", () => {
       status: "INACTIVE",
       subrole: { id: w.viewer.id, code: "viewer", display_name: "Viewer", label: "Viewer", description: "Reads users" },
       updated_at: expect.any(String),
-      updated_by: JSON.parse(atob((w.tokens.customerWrite.split(".")[1] as string).replace(/-/g, "+").replace(/_/g, "/"))).sub,
+      updated_by: JSON.parse(atob((w.tokens.customer.split(".")[1] as string).replace(/-/g, "+").replace(/_/g, "/"))).sub,
     });
     expect(Date.parse(after.updated_at)).toBeGreaterThan(Date.parse(before.updated_at));
   });
@@ -64,7 +66,7 @@ describe("happy", () => {
 
   it("the audit event records old and new values of the changed fields only", async () => {
     const id = await createWorthUser(w, { first_name: "Old", last_name: "Same" });
-    const r = await patch(id, { first_name: "New", last_name: "Same", status: "INACTIVE", subrole: { code: "viewer" } }, w.tokens.customerWrite, { "x-correlation-id": "worth-patch-1" });
+    const r = await patch(id, { first_name: "New", last_name: "Same", status: "INACTIVE", subrole: { code: "viewer" } }, w.tokens.customer, { "x-correlation-id": "worth-patch-1" });
     expect(r.status).toBe(200);
     const ev = await call("GET", `/api/v1/tenants/${w.tenant.id}/audit-events?correlationId=worth-patch-1`, { token: w.tenant.admin, expect: 200 });
     expect(ev.body.data).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { hashPassword } from "../../auth/password";
 import { userGroups, users, type UserStatus } from "../../db/schema";
 import { auditInsert } from "../audit";
+import { assertPermissionsWithin } from "../ceiling";
 import { foreignKeyFailed } from "../db-errors";
 import type { Ctx } from "../context";
 import { invalid, type FieldIssue } from "../errors";
@@ -72,6 +73,8 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
   }
   issues.push(...groupIssues(groupIds, groupRows, tenantId));
   if (issues.length > 0) throw invalid("The user refers to something that does not exist.", issues);
+  // Handing out a subrole is a grant: only of what the caller holds itself (src/core/ceiling.ts).
+  if (subrole !== null) assertPermissionsWithin(ctx.principal, subrole.permissions, "The subrole");
 
   const now = ctx.now();
   const actor = ctx.principal.sub;

@@ -104,7 +104,9 @@ export function checkOwnerReach(ctx: Ctx, owner: UserOwner, row: OwnerRow | unde
   }
   if (p.role === "customer") throw forbidden();
   if (p.role === "reseller" && p.resellerId !== owner.resellerId) throw forbidden();
-  if (!row || (p.role !== "platform" && row.tenantId !== p.tenantId) || (p.role === "tenant_admin" && p.projectId !== null)) throw notFound("reseller");
+  // Reseller-level users belong to no project: a project-narrowed token never reaches them (claims decide).
+  if (p.projectId !== null) throw forbidden();
+  if (!row || (p.role !== "platform" && row.tenantId !== p.tenantId)) throw notFound("reseller");
   return { tenantId: row.tenantId, resellerId: row.id, customerId: null };
 }
 

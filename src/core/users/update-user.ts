@@ -2,6 +2,8 @@ import { and, eq, exists, isNull, sql } from "drizzle-orm";
 import { hashPassword } from "../../auth/password";
 import { userGroups, users, type UserStatus } from "../../db/schema";
 import { auditInsert, diff } from "../audit";
+import { assertPermissionsWithin } from "../ceiling";
+import { revokeTokens } from "../revocation";
 import { foreignKeyFailed } from "../db-errors";
 import type { Ctx } from "../context";
 import { invalid, notFound, type FieldIssue } from "../errors";
@@ -66,6 +68,12 @@ export async function updateUser(ctx: Ctx, loc: UserLocator, patch: UserPatch, d
   }
   if (patch.groupIds !== undefined) issues.push(...groupIssues(groupIds, groupRows, before.tenantId));
   if (issues.length > 0) throw invalid("The user refers to something that does not exist.", issues);
+  // What the user can do (its subrole) and what proves who it is (password, e-mail) are changed
+  // only by a caller holding every permission the user holds, before and after (src/core/ceiling.ts).
+  if (patch.subrole !== undefined || patch.password !== undefined || patch.email !== undefined) {
+    assertPermissionsWithin(ctx.principal, before.subrole?.permissions, "The user's subrole");
+    assertPermissionsWithin(ctx.principal, subrole?.permissions, "The subrole");
+  }
 
   const changes: Record<string, unknown> = diff(before as unknown as Record<string, unknown>, next);
   if ((subrole?.id ?? null) !== (before.subrole?.id ?? null)) changes.subroleId = { from: before.subrole?.id ?? null, to: subrole?.id ?? null };
@@ -83,6 +91,8 @@ export async function updateUser(ctx: Ctx, loc: UserLocator, patch: UserPatch, d
   set.updatedBy = ctx.principal.sub;
 
   const where = and(eq(users.id, before.id), isNull(users.deletedAt));
+  // Older tokens of the user end with a new password, a changed subrole (their scopes) or inactivity.
+  const revoke = patch.password !== undefined || changes.subroleId !== undefined || (changes.status !== undefined && next.status !== "ACTIVE");
   try {
     // The event goes first, written only while the user is still live, so an update that lost a
     // race with a delete leaves no event for a change that never happened.
@@ -96,6 +106,7 @@ export async function updateUser(ctx: Ctx, loc: UserLocator, patch: UserPatch, d
       ...(changes.groupIds
         ? [ctx.db.delete(userGroups).where(eq(userGroups.userId, before.id)), ...groupIds.map((groupId) => ctx.db.insert(userGroups).values({ userId: before.id, groupId }))]
         : []),
+      ...(revoke ? revokeTokens(ctx, before.id) : []),
     ]);
     if (updated.length === 0) throw notFound("user");
   } catch (err) {

@@ -126,9 +126,11 @@ export function userRowInReach(p: Principal, r: UserSelectionRow): boolean {
       projectId: r.customerProjectId ?? null,
     });
   }
+  // Reseller-level users belong to no project: a project-narrowed token of any role never reaches them.
+  if (p.projectId !== null) return false;
   if (p.role === "platform") return true;
   if (p.tenantId !== r.tenantId) return false;
-  if (p.role === "tenant_admin") return p.projectId === null;
+  if (p.role === "tenant_admin") return true;
   return p.role === "reseller" && r.resellerId === p.resellerId;
 }
 

@@ -87,7 +87,19 @@ async function handle(c: Context<AppEnv>, cortiBase: boolean): Promise<Response>
   } catch (err) {
     return cortiBase ? renderCorti(c, normaliseError(err)) : oauthError(c, 400, "invalid_request", (err as Error).message);
   }
+  // Unauthenticated work is bounded per client address before any per-client or per-e-mail limit,
+  // so fresh client ids or unknown e-mails cannot buy unlimited hashing.
+  let perAddress: DomainError | undefined;
+  try {
+    await enforceRateLimit(env.TOKEN_IP_RATE_LIMITER, env.RATE_LIMITS, `ip:${c.req.header("cf-connecting-ip") ?? "unknown"}`, 60);
+  } catch (err) {
+    perAddress = err as DomainError;
+  }
   if (fields.grant_type !== undefined) {
+    if (perAddress) {
+      c.header("Retry-After", "60");
+      return oauthError(c, 429, "slow_down", "Too many token requests.");
+    }
     if (fields.grant_type !== "client_credentials") return oauthError(c, 400, "unsupported_grant_type", "Only client_credentials is supported.");
     const basic = basicCredentials(c.req.header("authorization"));
     const id = basic?.id ?? fields.client_id;
@@ -113,6 +125,7 @@ async function handle(c: Context<AppEnv>, cortiBase: boolean): Promise<Response>
     if (email === "" || email.length > 255) issues.push({ field: "email", message: "Required, at most 255 characters." });
     if (password === "" || [...password].length > PASSWORD_MAX_CODE_POINTS * 4) issues.push({ field: "password", message: "Required." });
     if (issues.length > 0) return renderCorti(c, invalid(`Invalid body: ${issues.map((i) => i.field).join(", ")}.`, issues));
+    if (perAddress) return renderCorti(c, perAddress);
     try {
       await enforceRateLimit(env.TOKEN_RATE_LIMITER, env.RATE_LIMITS, `email:${email.trim().toLowerCase()}`, 60);
     } catch (err) {
@@ -145,7 +158,10 @@ export function tokenRouter(cortiBase: boolean): OpenAPIHono<AppEnv> {
     path: "/auth/token",
     tags: [cortiBase ? "Corti" : "Authentication"],
     summary: cortiBase ? "Log in with e-mail and password (Corti)" : "Obtain an access token (client credentials, or e-mail and password)",
-    description: `Body limit ${BODY_LIMIT_BYTES / 1024} KiB. Ten consecutive failed logins lock an e-mail for 15 minutes.`,
+    description:
+      `Body limit ${BODY_LIMIT_BYTES / 1024} KiB. Ten attempts in a row without success lock a user for 15 minutes (counted per user, so per tenant). ` +
+      "A login may name its tenant with X-Tenant (its portal domain); without it the password alone decides which tenant's user it opens. " +
+      "Requests are limited per client address, and per client id or e-mail (429 with Retry-After).",
     // No bearer token: the client authenticates with its credentials in the body or HTTP Basic.
     security: [{}, { clientBasic: [] }],
     request: {
