@@ -107,6 +107,12 @@ function refIssues(refs: RefCheck[], results: unknown[][]): FieldIssue[] {
   return issues;
 }
 
+/** The customer an event is about (customers themselves, and what belongs to one), for filters and narrowed readers. */
+function auditCustomer<T extends TenantTable>(spec: ResourceSpec<T>, row: Record<string, unknown>): string | null {
+  if (spec.subject === "customer") return row.id as string;
+  return typeof row.customerId === "string" ? row.customerId : null;
+}
+
 function redact<T extends TenantTable>(spec: ResourceSpec<T>, values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) if (!spec.secretColumns?.includes(k)) out[k] = v;
@@ -122,9 +128,9 @@ function newRow<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId
   assertWritable(ctx, spec, tenantId);
   const now = ctx.now();
   const row = { ...input, id: ctx.newId(), tenantId, createdAt: now, updatedAt: now } as Row<T>;
+  spec.ceiling?.(ctx.principal, row);
   const issues = spec.check?.(row) ?? [];
   if (issues.length > 0) throw invalid(`The ${spec.subject} is not valid.`, issues);
-  spec.ceiling?.(ctx.principal, row);
   return row;
 }
 
@@ -169,6 +175,7 @@ async function insertRow<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>,
         action: `${spec.action}.created`,
         targetType: spec.subject,
         targetId: row.id as string,
+        customerId: auditCustomer(spec, row as Record<string, unknown>),
         changes: redact(spec, row as Record<string, unknown>),
       }),
     ]);
@@ -262,16 +269,21 @@ export async function applyResourceUpdate<T extends TenantTable>(
   assertWritable(ctx, spec, tenantId);
   const id = existing.id as string;
   const merged = { ...existing, ...patch } as Row<T>;
-  const issues = [...refProblems, ...(spec.check?.(merged) ?? [])];
-  if (issues.length > 0) throw invalid(`The ${spec.subject} is not valid.`, issues);
-  // Neither what the row grants now nor what it would grant may exceed the principal's ceiling.
+  // Neither what the row grants now nor what it would grant may exceed the principal's ceiling
+  // (decided from the values alone, before whether the references they name exist for it).
   spec.ceiling?.(ctx.principal, existing);
   spec.ceiling?.(ctx.principal, merged);
+  const issues = [...refProblems, ...(spec.check?.(merged) ?? [])];
+  if (issues.length > 0) throw invalid(`The ${spec.subject} is not valid.`, issues);
   const changes = diff(existing as Record<string, unknown>, patch as Record<string, unknown>);
   if (Object.keys(changes).length === 0) return existing;
   try {
     const [, updated] = await ctx.db.batch([
-      auditInsert(ctx, { tenantId, action: `${spec.action}.updated`, targetType: spec.subject, targetId: id, changes: redact(spec, changes) }, stillThere(ctx, spec, tenantId, id)),
+      auditInsert(
+        ctx,
+        { tenantId, action: `${spec.action}.updated`, targetType: spec.subject, targetId: id, customerId: auditCustomer(spec, merged as Record<string, unknown>), changes: redact(spec, changes) },
+        stillThere(ctx, spec, tenantId, id),
+      ),
       ctx.db
         .update(spec.table as AnyTable)
         .set({ ...patch, updatedAt: ctx.now() })
@@ -296,7 +308,14 @@ export async function deleteResource<T extends TenantTable>(ctx: Ctx, spec: Reso
     [, deleted] = await ctx.db.batch([
       auditInsert(
         ctx,
-        { tenantId, action: `${spec.action}.deleted`, targetType: spec.subject, targetId: id, changes: redact(spec, existing as Record<string, unknown>) },
+        {
+          tenantId,
+          action: `${spec.action}.deleted`,
+          targetType: spec.subject,
+          targetId: id,
+          customerId: auditCustomer(spec, existing as Record<string, unknown>),
+          changes: redact(spec, existing as Record<string, unknown>),
+        },
         stillThere(ctx, spec, tenantId, id),
       ),
       ctx.db
