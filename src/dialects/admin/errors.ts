@@ -54,7 +54,7 @@ const problem = (description: string) => ({ description, content: { "application
 export const adminErrors = {
   400: problem("Invalid input: malformed id, body, query or cursor"),
   401: problem("Missing, malformed, expired or wrongly signed bearer token"),
-  403: problem("The token lacks the admin scope or reaches another tenant"),
+  403: problem("The token lacks the admin scope, reaches another tenant or project, or would grant more than it holds"),
   404: problem("Not found within the caller's reach"),
   413: problem("Body over 64 KiB"),
   415: problem("Body is not application/json"),

@@ -52,7 +52,7 @@ const errorBody = (description: string) => ({ description, content: { "applicati
 export const ccErrors = {
   400: errorBody("Bad Request: each offending header, path, query or body property is listed"),
   401: { description: "Unauthorized: missing, malformed, expired or wrongly signed bearer token (no body)" },
-  403: { description: "Forbidden: the token lacks the scope, or X-Tenant / the path is outside its claims (no body)" },
+  403: { description: "Forbidden: the token lacks the scope, X-Tenant / the path is outside its claims, or the role would grant more than the token holds (no body)" },
   404: errorBody("Not Found within the caller's reach (or, for a platform token, an unknown X-Tenant)"),
   429: errorBody("Too Many Requests (Retry-After)"),
   500: errorBody("Internal Server Error: the body carries only the correlation id"),

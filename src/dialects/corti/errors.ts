@@ -54,7 +54,7 @@ const error = (description: string) => ({ description, content: { "application/j
 export const cortiErrors = {
   400: error("Invalid input: path, query or body (details name each field)"),
   401: error("Missing, malformed, expired or wrongly signed bearer token"),
-  403: error("The token lacks the route's scope or role"),
+  403: error("The token lacks the route's scope or role, or would grant more than it holds (another user's password)"),
   404: error("The project, customer or user does not exist within the caller's reach"),
   429: error("Rate limited (Retry-After says when to retry)"),
   500: error("Internal error; the body says nothing more"),

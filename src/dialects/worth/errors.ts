@@ -111,7 +111,7 @@ const short = (description: string) => ({ description, content: { "application/j
 export const worthErrors = {
   400: fail("Invalid input (ValidationMiddlewareError: malformed id, body or query) or refused (CustomersApiError)"),
   401: short("Missing, malformed, expired or wrongly signed bearer token"),
-  403: short("The token lacks the scope, or names another customer"),
+  403: short("The token lacks the scope, names another customer, or would grant more than it holds (a subrole, another user's e-mail)"),
   404: fail("The customer (or user) does not exist within the caller's reach"),
   429: short("Rate limited; see Retry-After"),
   500: short("Internal error; the body carries only the fixed text"),
