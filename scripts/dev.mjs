@@ -29,6 +29,15 @@ const vars = Object.fromEntries(
     }),
 );
 
+// The Worker refuses secrets shorter than 32 bytes (JWT_SECRET, BOOTSTRAP_CLIENT_SECRET): say so now,
+// not as a 500 on the first request, for a .dev.vars made before the rule.
+for (const name of ["JWT_SECRET", "BOOTSTRAP_CLIENT_SECRET"]) {
+  if (Buffer.byteLength(vars[name] ?? "") < 32) {
+    console.error(`.dev.vars: ${name} must be at least 32 bytes (see .dev.vars.example); delete .dev.vars to recreate it.`);
+    process.exit(1);
+  }
+}
+
 function run(args) {
   // CI=true keeps wrangler from asking for confirmation.
   const r = spawnSync(wrangler, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" }, encoding: "utf8" });

@@ -2,17 +2,19 @@
  * Issuing access tokens (CONTRACT §2): OAuth 2.0 client credentials for machine accounts (and the
  * bootstrap platform account), and e-mail + password for users (Corti), with a lockout per user.
  */
-import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { scopesFromPermissions } from "../core/ceiling";
 import { tenantIdOfDomain } from "../core/tenant-gate";
 import { normaliseEmail } from "../core/users/view";
-import type { Db } from "../db/client";
 import { QueryBuilder } from "drizzle-orm/sqlite-core";
-import { accounts, loginThrottle, subroles, tokenRevocations, users, SCOPES, type Scope } from "../db/schema";
+import type { Db } from "../db/client";
+import { accounts, loginThrottle, subroles, users, SCOPES, type Scope } from "../db/schema";
 import type { AuthConfig } from "./config";
 import { verifyPassword } from "./password";
 import { timingSafeEqualText, verifyClientSecret } from "./secrets";
 import { signAccessToken, type AccessClaims } from "./tokens";
+
+const qb = new QueryBuilder();
 
 export const LOCKOUT_THRESHOLD = 10;
 export const LOCKOUT_MS = 15 * 60_000;
@@ -47,16 +49,11 @@ export async function clientCredentials(
     if (!(await timingSafeEqualText(clientSecret, cfg.bootstrapClientSecret))) return "invalid_client";
     const scopes = grantScopes(ALL_SCOPES, requestedScope);
     if (scopes === null) return "invalid_scope";
-    return issue(cfg, { sub: clientId, role: "platform", tenantId: null, scopes });
+    return issue(cfg, { sub: clientId, role: "platform", tenantId: null, scopes }, Date.now());
   }
-  const [account] =
-    clientId.length > 128
-      ? []
-      : await db
-          .select({ ...getTableColumns(accounts), notBefore: tokenRevocations.notBefore })
-          .from(accounts)
-          .leftJoin(tokenRevocations, eq(tokenRevocations.subject, accounts.id))
-          .where(eq(accounts.id, clientId));
+  // The token is issued as of this read: a revocation committed after it refuses the token.
+  const readAt = Date.now();
+  const [account] = clientId.length > 128 ? [] : await db.select().from(accounts).where(eq(accounts.id, clientId));
   const ok = await verifyClientSecret(clientSecret, account?.secretHash ?? DUMMY_SECRET_HASH);
   if (!account || !ok || account.disabled) return "invalid_client";
   const scopes = grantScopes(account.scopes, requestedScope);
@@ -69,19 +66,13 @@ export async function clientCredentials(
     resellerId: account.resellerId,
     projectId: account.projectId,
     scopes,
-  }, account.notBefore);
+  }, readAt);
 }
 
-/**
- * Signs a token. A subject revoked at `notBefore` (ms) within the current second gets an `iat` of
- * the next second, so the new token is not taken for one issued before the revocation.
- */
-async function issue(cfg: AuthConfig, claims: AccessClaims, notBefore: number | null = null): Promise<IssuedToken> {
-  const iat = Math.max(Math.floor(Date.now() / 1000), notBefore === null ? 0 : Math.ceil(notBefore / 1000));
-  return { accessToken: await signAccessToken(claims, cfg, iat), expiresIn: cfg.ttlSeconds, scopes: claims.scopes };
+/** Signs a token whose grant was read at `readAt` (epoch ms; see signAccessToken). */
+async function issue(cfg: AuthConfig, claims: AccessClaims, readAt: number): Promise<IssuedToken> {
+  return { accessToken: await signAccessToken(claims, cfg, readAt), expiresIn: cfg.ttlSeconds, scopes: claims.scopes };
 }
-
-const qb = new QueryBuilder();
 
 /** Logins without a tenant verify exactly this many hashes: the oldest users holding the e-mail. */
 export const LOGIN_CANDIDATES = 3;
@@ -97,8 +88,8 @@ export const LOGIN_CANDIDATES = 3;
  * - Attempts are counted per user (so per tenant), and reserved in the same statement batch that
  *   reads the candidates, before any hash is verified: concurrent guesses cannot pass the
  *   threshold; the LOCKOUT_THRESHOLD-th attempt in a row without success locks the user for
- *   LOCKOUT_MS. A success clears the winner's count and gives the other candidates back the
- *   attempt it reserved on them (their own failures stand). Unknown e-mails write nothing.
+ *   LOCKOUT_MS. A success clears the winner's count only: for every other candidate the attempt
+ *   was a wrong guess, and stays counted. Unknown e-mails write nothing.
  *
  * Round trips: one (reserve + read) on failure, two on success (then the release).
  */
@@ -148,12 +139,10 @@ export async function passwordLogin(
         passwordHash: users.passwordHash,
         permissions: subroles.permissions,
         attempts: t.failures,
-        notBefore: tokenRevocations.notBefore,
       })
       .from(users)
       .leftJoin(subroles, eq(subroles.id, users.subroleId))
       .leftJoin(t, eq(t.userId, users.id))
-      .leftJoin(tokenRevocations, eq(tokenRevocations.subject, users.id))
       .where(where)
       .orderBy(...order)
       .limit(slots),
@@ -163,17 +152,14 @@ export async function passwordLogin(
     (c, i) => verified[i] === true && (c.attempts ?? 0) <= LOCKOUT_THRESHOLD && c.status === "ACTIVE" && c.customerId !== null,
   );
   if (!user) return "invalid_credentials";
-  const others = candidates.filter((c) => c.id !== user.id).map((c) => c.id);
-  await db.batch([
-    db.delete(t).where(eq(t.userId, user.id)),
-    db
-      .update(t)
-      .set({ failures: sql`max(${t.failures} - 1, 0)` })
-      .where(inArray(t.userId, others.length > 0 ? others : [""])),
-  ]);
+  // Only the winner's count is cleared. The attempt stands for every other candidate: from its point
+  // of view the password was a wrong guess — and the caller chose it (it may have set the winner's
+  // password itself), so another user's success is no evidence for anyone else.
+  await db.delete(t).where(eq(t.userId, user.id));
   return issue(
     cfg,
     { sub: user.id, role: "customer", tenantId: user.tenantId, customerId: user.customerId, scopes: scopesFromPermissions(user.permissions ?? []) },
-    user.notBefore,
+    // As of the read (`now` precedes it): a revocation committed since refuses this token.
+    now,
   );
 }

@@ -42,8 +42,14 @@ export interface AccessClaims {
   scopes: readonly Scope[];
 }
 
-export async function signAccessToken(claims: AccessClaims, cfg: AuthConfig, nowSeconds = Math.floor(Date.now() / 1000)): Promise<string> {
-  const payload: JWTPayload = { token_use: "access", role: claims.role, scope: claims.scopes.join(" ") };
+/**
+ * Signs a self-issued token. `issuedAtMs` is when the grant it carries was read (not when it is
+ * signed): a revocation committed in between must still refuse it. Besides `iat` (seconds) the
+ * token carries that instant in milliseconds (`iat_ms`, private), which revocation compares with.
+ */
+export async function signAccessToken(claims: AccessClaims, cfg: AuthConfig, issuedAtMs = Date.now()): Promise<string> {
+  const nowSeconds = Math.floor(issuedAtMs / 1000);
+  const payload: JWTPayload = { token_use: "access", role: claims.role, scope: claims.scopes.join(" "), iat_ms: issuedAtMs };
   if (claims.tenantId) payload.tenant_id = claims.tenantId;
   if (claims.customerId) payload.customer_id = claims.customerId;
   if (claims.resellerId) payload.reseller_id = claims.resellerId;
@@ -113,6 +119,7 @@ function principalFromClaims(p: JWTPayload, cfg: AuthConfig): Principal {
     resellerId: role === "reseller" ? resellerId : null,
     projectId: optionalString(p.project_id),
     scopes,
-    issuedAt: iat,
+    // Our own tokens say the millisecond; others (operator-signed, external issuer) only the second.
+    issuedAt: typeof p.iat_ms === "number" && Number.isInteger(p.iat_ms) && Math.floor(p.iat_ms / 1000) === iat ? p.iat_ms : iat * 1000,
   };
 }

@@ -8,8 +8,11 @@ export interface Ctx {
   correlationId: string;
   now(): number;
   newId(): string;
-  /** Lifetime of access tokens: how long a revocation must be remembered (src/core/revocation.ts). */
-  tokenTtlSeconds: number;
+  /**
+   * The longest an access token is accepted (its lifetime plus the clock leeway): how long a
+   * revocation must be remembered (src/core/revocation.ts).
+   */
+  tokenLifetimeSeconds: number;
   /**
    * The tenant the request names by portal domain (CloudCockpit's `X-Tenant`), if any. The user
    * verbs resolve and check it in their first batch: see tenant-gate.ts.

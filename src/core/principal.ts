@@ -13,7 +13,7 @@ export interface Principal {
   resellerId: string | null;
   projectId: string | null;
   scopes: ReadonlySet<Scope>;
-  /** The token's `iat` (epoch seconds): tokens issued before a revocation of `sub` are refused. */
+  /** When the token's grant was read (epoch ms; `iat` × 1000 for tokens of other issuers): tokens issued before a revocation of `sub` are refused. */
   issuedAt: number;
 }
 

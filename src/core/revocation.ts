@@ -4,7 +4,8 @@
  * as its change, so every token of that subject issued before it is refused on its next request
  * (src/db/client.ts: the check rides the first statement each request already sends).
  *
- * A row lives until every token it refuses has expired (`expires_at`: now + the token lifetime),
+ * A row lives until every token it refuses has expired (`expires_at`: now + the token lifetime and
+ * the clock leeway),
  * which makes it the tombstone of a deleted account; each new revocation purges expired rows.
  */
 import { lt, sql, type SQL } from "drizzle-orm";
@@ -16,7 +17,7 @@ const qb = new QueryBuilder();
 
 function window(ctx: Ctx) {
   const now = ctx.now();
-  return { now, expiresAt: now + ctx.tokenTtlSeconds * 1000 };
+  return { now, expiresAt: now + ctx.tokenLifetimeSeconds * 1000 };
 }
 
 const upsert = { target: tokenRevocations.subject, set: { notBefore: sql`excluded.not_before`, expiresAt: sql`excluded.expires_at` } };

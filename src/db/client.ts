@@ -131,10 +131,10 @@ export interface RequestDb {
   db: Db;
   trips: RoundTrips;
   /**
-   * Arms the revocation check of a verified token (subject, `iat` in seconds): it rides the
+   * Arms the revocation check of a verified token (subject, issue time in epoch ms): it rides the
    * request's first round trip. Call before the request's first query.
    */
-  checkRevocation(subject: string, issuedAtSeconds: number): void;
+  checkRevocation(subject: string, issuedAtMs: number): void;
 }
 
 /** One drizzle handle per request (cheap: no schema, so no relational config is built). */
@@ -144,8 +144,8 @@ export function openDb(d1: D1Database): RequestDb {
   return {
     db: drizzle(countingD1(link)),
     trips,
-    checkRevocation: (subject, iat) => {
-      link.check = d1.prepare(REVOCATION_CHECK).bind(subject, iat * 1000);
+    checkRevocation: (subject, issuedAtMs) => {
+      link.check = d1.prepare(REVOCATION_CHECK).bind(subject, issuedAtMs);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { authConfig } from "../auth/config";
+import { CLOCK_LEEWAY_SECONDS } from "../auth/tokens";
 import type { Ctx } from "../core/context";
 import type { AppEnv } from "./types";
 
@@ -11,7 +12,7 @@ export function coreCtx(c: Context<AppEnv>): Ctx {
     correlationId: c.var.correlationId,
     now: () => Date.now(),
     newId: () => crypto.randomUUID(),
-    tokenTtlSeconds: authConfig(c.env).ttlSeconds,
+    tokenLifetimeSeconds: authConfig(c.env).ttlSeconds + CLOCK_LEEWAY_SECONDS + 1,
   };
 }
 

@@ -95,7 +95,7 @@ describe("accounts", () => {
     const c = corr("disable");
     const r = await call("PATCH", `${base(t)}/accounts/${account.id}`, { token: t.admin, body: { disabled: true }, headers: { "x-correlation-id": c }, expect: 200 });
     expect(r.body.disabled).toBe(true);
-    await expectOneEvent(t, c, { action: "account.updated", targetType: "account", targetId: account.id, changes: { disabled: { from: false, to: true } } });
+    await expectOneEvent(t, c, { action: "account.updated", targetType: "account", targetId: account.id, customerId: account.customerId, changes: { disabled: { from: false, to: true } } });
     const refused = await tokenRequest(account.clientId, account.clientSecret);
     expect(refused.status).toBe(401);
     expect(refused.body).toEqual({ error: "invalid_client", error_description: "Client authentication failed." });

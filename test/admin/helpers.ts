@@ -84,7 +84,7 @@ const seeder: Principal = {
 };
 
 function seedCtx() {
-  return { db: openDb(env.DB).db, principal: seeder, correlationId: corr("seed"), now: () => Date.now(), newId: () => crypto.randomUUID(), tokenTtlSeconds: 3600 };
+  return { db: openDb(env.DB).db, principal: seeder, correlationId: corr("seed"), now: () => Date.now(), newId: () => crypto.randomUUID(), tokenLifetimeSeconds: 3631 };
 }
 
 /** Writes a user through the core's createUser, exactly as a dialect does. */

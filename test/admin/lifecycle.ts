@@ -45,7 +45,9 @@ export function lifecycle<D>(s: LifecycleSpec<D>): void {
     const stored = { ...created.body };
     for (const k of s.createOnly ?? []) delete stored[k];
     expectNoSecrets(stored);
-    const ce = await expectOneEvent(t, c1, { action: `${s.noun}.created`, targetType: s.noun, targetId: id });
+    // Events about a customer, or about what belongs to one, name that customer (decision 0007).
+    const about = { customerId: s.noun === "customer" ? id : ((created.body.customerId as string | null | undefined) ?? null) };
+    const ce = await expectOneEvent(t, c1, { action: `${s.noun}.created`, targetType: s.noun, targetId: id, ...about });
     expect(ce.changes).toMatchObject({ id, tenantId: t.id, ...s.expected(d) });
 
     // Read back, and listed.
@@ -67,14 +69,14 @@ export function lifecycle<D>(s: LifecycleSpec<D>): void {
     expect(dbTrips(patched)).toBeLessThanOrEqual(BUDGET.patch);
     expect((await call("GET", `${path}/${id}`, { token: t.admin, expect: 200 })).body).toEqual(patched.body);
     const changes = Object.fromEntries(Object.entries(s.patched?.(d) ?? patch).map(([k, v]) => [k, { from: stored[k] ?? null, to: v }]));
-    await expectOneEvent(t, c2, { action: `${s.noun}.updated`, targetType: s.noun, targetId: id, changes });
+    await expectOneEvent(t, c2, { action: `${s.noun}.updated`, targetType: s.noun, targetId: id, changes, ...about });
 
     // Delete, then it is gone.
     const c3 = corr("delete");
     const del = await call("DELETE", `${path}/${id}`, { token: t.admin, headers: { "x-correlation-id": c3 }, expect: 204 });
     expect(del.text).toBe("");
     expect(dbTrips(del)).toBeLessThanOrEqual(BUDGET.delete);
-    const de = await expectOneEvent(t, c3, { action: `${s.noun}.deleted`, targetType: s.noun, targetId: id });
+    const de = await expectOneEvent(t, c3, { action: `${s.noun}.deleted`, targetType: s.noun, targetId: id, ...about });
     expect(de.changes).toMatchObject({ id, ...s.expected(d), ...(s.patched?.(d) ?? patch) });
     const gone = await call("GET", `${path}/${id}`, { token: t.admin });
     const noun = s.noun.charAt(0).toUpperCase() + s.noun.slice(1);

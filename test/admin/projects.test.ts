@@ -158,7 +158,7 @@ function racingCtx(tenantId: string, n: number, before: () => Promise<unknown>):
     correlationId: corr("race"),
     now: () => Date.now(),
     newId: () => crypto.randomUUID(),
-    tokenTtlSeconds: 3600,
+    tokenLifetimeSeconds: 3631,
   };
 }
 

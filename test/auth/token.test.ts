@@ -115,7 +115,7 @@ describe("e-mail + password", () => {
       correlationId: "c",
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
-      tokenTtlSeconds: 3600,
+      tokenLifetimeSeconds: 3631,
     };
     const user = await createUser(ctx, { owner: { customerId: customer.id }, firstName: "L", lastName: "L", email, password, subrole: { code: "r" } }, { pepper: env.PASSWORD_PEPPER });
     return { t, customer, email, user };

@@ -25,7 +25,7 @@ function ctxFor(principal: Partial<Principal> & Pick<Principal, "role" | "tenant
     correlationId,
     now: () => Date.now(),
     newId: () => crypto.randomUUID(),
-    tokenTtlSeconds: 3600,
+    tokenLifetimeSeconds: 3631,
   };
 }
 

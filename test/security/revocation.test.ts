@@ -4,7 +4,8 @@
  * changes its password or subrole — makes every older token of that subject answer 401 on its very
  * next request, on every surface, in that surface's own 401 body, without one more D1 round trip
  * (the check rides the request's first one). Writes sent with a revoked token leave nothing behind.
- * Subjects the directory does not hold keep working, and the comparison is `not_before > iat`.
+ * Subjects the directory does not hold keep working. The comparison is `not_before > iat_ms`: our
+ * tokens carry the millisecond their grant was read; other issuers' tokens the second (`iat` × 1000).
  */
 import { env } from "cloudflare:workers";
 import { decodeJwt } from "jose";
@@ -18,7 +19,8 @@ const PASSWORD = "My$ecureP@ssw0rd123!";
 const NEW_PASSWORD = "Another$ecret-Passphrase-42";
 /** Generous: several tests hash passwords (PBKDF2, 100,000 iterations) and wait for a clock second. */
 const SLOW = 60_000;
-const TTL_MS = Number(env.TOKEN_TTL_SECONDS) * 1000;
+/** How long a revocation is kept: the token lifetime, the 30 s clock leeway and one second. */
+const LIFETIME_MS = (Number(env.TOKEN_TTL_SECONDS) + 30 + 1) * 1000;
 
 type Surface = "worth" | "corti" | "cloudcockpit" | "admin";
 /** What a customer token (account or user login) can call. */
@@ -179,7 +181,7 @@ async function expectRefused(w: World, token: string, surfaces: readonly Surface
 }
 
 /** The claims of a token as issued (not verified here: the Worker verifies it). */
-const claims = (token: string) => decodeJwt(token) as { sub: string; iat: number; scope: string };
+const claims = (token: string) => decodeJwt(token) as { sub: string; iat: number; iat_ms: number; scope: string };
 
 interface RevocationRow {
   subject: string;
@@ -256,9 +258,9 @@ describe("accounts", () => {
     expect(row).not.toBeNull();
     expect(row!.not_before).toBeGreaterThanOrEqual(before);
     expect(row!.not_before).toBeLessThanOrEqual(after);
-    expect(row!.expires_at - row!.not_before).toBe(TTL_MS);
-    expect(row!.expires_at).toBeGreaterThanOrEqual(before + TTL_MS);
-    expect(row!.expires_at).toBeLessThanOrEqual(after + TTL_MS);
+    expect(row!.expires_at - row!.not_before).toBe(LIFETIME_MS);
+    expect(row!.expires_at).toBeGreaterThanOrEqual(before + LIFETIME_MS);
+    expect(row!.expires_at).toBeLessThanOrEqual(after + LIFETIME_MS);
     // The account row itself is gone: only the tombstone refuses the token.
     expect(await env.DB.prepare("select count(*) as n from accounts where id = ?").bind(a.id).first("n")).toBe(0);
     expect((await clientCredentials(a)).status).toBe(401);
@@ -331,18 +333,17 @@ describe("users", () => {
     expect((await loginReply(u.email, PASSWORD)).status).toBe(401);
   }, SLOW);
 
-  it("password changed → the older token is 401; a login with the new password in the same second works (iat is the next second)", async () => {
+  it("password changed → the older token is 401; a login with the new password in the same second works (its iat_ms is after the revocation)", async () => {
     const w = await world();
     const u = await user(w, w.editor);
     const token = await login(u);
     await expectServed(w, token, USER_SURFACES);
 
     // Change the password and log in again within one clock second (tried up to three times).
-    let password = PASSWORD;
     let sameSecond: { fresh: string; notBefore: number } | undefined;
     for (let attempt = 0; attempt < 3 && sameSecond === undefined; attempt++) {
       await nextSecond();
-      password = `${NEW_PASSWORD}-${attempt}`;
+      const password = `${NEW_PASSWORD}-${attempt}`;
       await call("PATCH", cortiUserPath(w, u), { token: w.t.admin, body: { password }, expect: 200 });
       const fresh = await login(u, password);
       const done = Date.now();
@@ -351,8 +352,9 @@ describe("users", () => {
     }
     expect(sameSecond, "the change and the login never fell in one clock second").toBeDefined();
     const { fresh, notBefore } = sameSecond!;
-    // Issued in the second of the revocation, after it: its iat is the next second.
-    expect(claims(fresh).iat).toBe(Math.floor(notBefore / 1000) + 1);
+    // Issued in the second of the revocation, after it: the same `iat`, a later `iat_ms`.
+    expect(claims(fresh).iat).toBe(Math.floor(notBefore / 1000));
+    expect(claims(fresh).iat_ms).toBeGreaterThan(notBefore);
     await expectServed(w, fresh, USER_SURFACES);
     await expectRefused(w, token, USER_SURFACES);
     // The old password no longer logs in.
@@ -380,6 +382,8 @@ describe("users", () => {
     const [t1, t2, tOther] = [await login(u1), await login(u2), await login(other)];
     for (const t of [t1, t2, tOther]) await expectServed(w, t, USER_SURFACES);
     const subrole = `/api/v1/tenants/${w.t.id}/subroles/${w.editor.id}`;
+    // Every user has a row already (giving it its subrole revoked its earlier tokens).
+    const [r1, r2, rOther] = [await revocationOf(u1.id), await revocationOf(u2.id), await revocationOf(other.id)];
 
     // A change that leaves the permissions alone ends nothing.
     await call("PATCH", subrole, { token: w.t.admin, body: { label: "Renamed" }, expect: 200 });
@@ -389,7 +393,10 @@ describe("users", () => {
     await expectRefused(w, t1, USER_SURFACES);
     await expectRefused(w, t2, USER_SURFACES);
     await expectServed(w, tOther, USER_SURFACES);
-    expect(await revocationOf(other.id)).toBeNull();
+    // The holders' rows moved forward; the other user's did not.
+    expect((await revocationOf(u1.id))!.not_before).toBeGreaterThan(r1!.not_before);
+    expect((await revocationOf(u2.id))!.not_before).toBeGreaterThan(r2!.not_before);
+    expect(await revocationOf(other.id)).toEqual(rOther);
 
     const fresh = await login(u1);
     expect(claims(fresh).scope).toBe("users:read");
@@ -484,7 +491,7 @@ describe("the not_before comparison", () => {
     await expectServed(w, token, USER_SURFACES);
   }, SLOW);
 
-  it("after a password change: iat before the revocation's second → 401; iat the next second → 200", async () => {
+  it("another issuer's token (seconds only) after a password change: iat before the revocation's second → 401; the next second → 200", async () => {
     const w = await world();
     const u = await user(w, w.editor);
     await call("PATCH", cortiUserPath(w, u), { token: w.t.admin, body: { password: NEW_PASSWORD }, expect: 200 });
@@ -496,5 +503,54 @@ describe("the not_before comparison", () => {
     // The revocation's own second: refused exactly when not_before lies past the second's start.
     const boundary = await list(w, "worth", await signed(w, u.id, second));
     expect(boundary.status).toBe(notBefore > second * 1000 ? 401 : 200);
+  }, SLOW);
+
+  /*
+   * A token issued in the second of a revocation, after it, works; it must still be refused by a
+   * revocation that comes after it in the same second: the token was issued before that one.
+   */
+  it("a token issued in the second of a revocation is refused by a later revocation in that second: account grant changed", async () => {
+    let seen: { token: string; w: World } | undefined;
+    for (let attempt = 0; attempt < 3 && seen === undefined; attempt++) {
+      const w = await world();
+      const a = await account(w, "customer");
+      await nextSecond();
+      await patchAccount(w, a, { scopes: ["users:read"] }); // revocation 1
+      const first = (await revocationOf(a.id))!.not_before;
+      const token = await clientToken(a.id, a.secret); // issued after revocation 1, in its second
+      await patchAccount(w, a, { scopes: ["users:write"] }); // revocation 2, after the token was issued
+      const second = (await revocationOf(a.id))!.not_before;
+      // The case under test: all three in one clock second (not at its very start).
+      if (Math.floor(first / 1000) === Math.floor(second / 1000) && first % 1000 !== 0) seen = { token, w };
+    }
+    expect(seen, "the three steps never fell in one clock second").toBeDefined();
+    const { token, w } = seen!;
+    expect(claims(token).scope).toBe("users:read"); // a scope the account no longer holds
+    await expectRefused(w, token, USER_SURFACES);
+  }, SLOW);
+
+  it("a token issued in the second of a revocation is refused by a later revocation in that second: login right after a password change, then a subrole downgrade", async () => {
+    let seen: { token: string; w: World } | undefined;
+    for (let attempt = 0; attempt < 3 && seen === undefined; attempt++) {
+      const w = await world();
+      const u = await user(w, w.editor);
+      await nextSecond();
+      const password = `${NEW_PASSWORD}-${attempt}`;
+      await call("PATCH", cortiUserPath(w, u), { token: w.t.admin, body: { password }, expect: 200 }); // revocation 1
+      const first = (await revocationOf(u.id))!.not_before;
+      const token = await login(u, password); // issued after revocation 1, in its second
+      await call("PATCH", `${W}/customers/${w.customer.id}/users/${u.id}`, { token: w.t.admin, body: { subrole: { code: w.reader.code } }, expect: 200 }); // revocation 2
+      const second = (await revocationOf(u.id))!.not_before;
+      if (Math.floor(first / 1000) === Math.floor(second / 1000) && first % 1000 !== 0) seen = { token, w };
+    }
+    expect(seen, "the three steps never fell in one clock second").toBeDefined();
+    const { token, w } = seen!;
+    expect(claims(token).scope).toBe("users:read users:write"); // the editor's scopes, taken away by the downgrade
+    // Its next request, a write that only the old subrole allowed: refused, nothing written.
+    const email = `${unique("late")}@example.com`;
+    const r = await call("POST", paths(w).worth, { token, body: { first_name: "After", last_name: "Downgrade", email, subrole: w.reader } });
+    expectUnauthorized(r, "worth");
+    expect(await usersWithEmail(w, email)).toEqual([]);
+    await expectRefused(w, token, USER_SURFACES);
   }, SLOW);
 });

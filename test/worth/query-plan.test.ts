@@ -29,7 +29,7 @@ describe("the default list query", () => {
       correlationId: "plan",
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
-      tokenTtlSeconds: 3600,
+      tokenLifetimeSeconds: 3631,
     };
     const result = await queryUsers(ctx, listQueryFromWire(w.customer.id, ListQuery.parse({}), []));
     expect(result.total).toBe(3);
