@@ -77,11 +77,12 @@ export function assertNotNarrowed(p: Principal, subject: Subject): void {
   if (narrowed(p)) throw forbidden(`A project-narrowed token cannot change ${subject === "tenant" ? "the tenant" : `tenant-wide ${subject}s`}.`);
 }
 
+const qb = new QueryBuilder();
+
 /** Customers of the principal's project (subquery), for the narrowed reads below. */
 function projectCustomerIds(projectId: string) {
   return qb.select({ id: customers.id }).from(customers).where(eq(customers.projectId, projectId));
 }
-const qb = new QueryBuilder();
 
 /**
  * The rows of a tenant-owned resource a project-narrowed principal can see (a WHERE term; undefined:

@@ -123,7 +123,7 @@ function mapWriteError<T extends TenantTable>(spec: ResourceSpec<T>, err: unknow
   throw constraintConflict(err, spec.uniques, { subject: spec.subject, message: spec.inUseMessage }) ?? err;
 }
 
-/** The row a create writes, after the tenant claim and the spec's cross-field rules. */
+/** The row a create writes, after the tenant claim, the privilege ceiling and the spec's cross-field rules. */
 function newRow<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, input: Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">): Row<T> {
   assertWritable(ctx, spec, tenantId);
   const now = ctx.now();

@@ -5,8 +5,8 @@
  * (src/db/client.ts: the check rides the first statement each request already sends).
  *
  * A row lives until every token it refuses has expired (`expires_at`: now + the token lifetime and
- * the clock leeway),
- * which makes it the tombstone of a deleted account; each new revocation purges expired rows.
+ * the clock leeway), which makes it the tombstone of a deleted account; each new revocation purges
+ * expired rows.
  */
 import { lt, sql, type SQL } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/sqlite-core";
