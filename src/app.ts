@@ -89,6 +89,8 @@ export function buildApp() {
     info: {
       title: "Customer users",
       version: "0.1.0",
+      // Redocly's recommended rules ask for a license; the package is private (package.json).
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
       description:
         "One customer-user directory, four surfaces: the admin API (/api/v1), and the Worth, Corti and CloudCockpit dialects. Obtain a token at POST /auth/token.",
     },

@@ -26,7 +26,7 @@ describe("secret strength", () => {
       body: JSON.stringify({ grant_type: "client_credentials", client_id: env.BOOTSTRAP_CLIENT_ID, client_secret: "short-secret" }),
     });
     const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
-    const res = await worker.fetch(request, { ...base, BOOTSTRAP_CLIENT_SECRET: "short-secret", REQUEST_LOG: "off" } as never, ctx);
+    const res = await worker.fetch(request as never, { ...base, BOOTSTRAP_CLIENT_SECRET: "short-secret", REQUEST_LOG: "off" } as never, ctx);
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ message: "Internal Server Error", code: "INTERNAL_SERVER_ERROR" });
   });

@@ -156,6 +156,7 @@ export function tokenRouter(cortiBase: boolean): OpenAPIHono<AppEnv> {
   app.openAPIRegistry.registerPath({
     method: "post",
     path: "/auth/token",
+    operationId: cortiBase ? "corti.login" : "token.issue",
     tags: [cortiBase ? "Corti" : "Authentication"],
     summary: cortiBase ? "Log in with e-mail and password (Corti)" : "Obtain an access token (client credentials, or e-mail and password)",
     description:

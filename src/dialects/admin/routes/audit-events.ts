@@ -13,6 +13,7 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: "get",
       path: "/tenants/{tenantId}/audit-events",
+      operationId: "admin.listAuditEvents",
       tags: ["Audit events"],
       summary: "The tenant's audit trail, oldest first",
       security,

@@ -39,11 +39,15 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
   const base = `/tenants/{tenantId}/${o.path}`;
   const toWire = o.toWire ?? ((r: Row<T>) => rowToWire(r as Record<string, unknown>));
   const location = (c: { req: { url: string } }, id: string) => `${new URL(c.req.url).pathname.replace(/\/$/, "")}/${id}`;
+  // Stable operation ids for generated clients: admin.createProject, admin.listProjects, …
+  const one = o.noun.replace(/(^|\s)(\w)/g, (_m, _s, c: string) => c.toUpperCase());
+  const many = o.tag.replace(/\s/g, "");
 
   app.openapi(
     createRoute({
       method: "post",
       path: base,
+      operationId: `admin.create${one}`,
       tags: [o.tag],
       summary: `Create a ${o.noun}`,
       security,
@@ -73,6 +77,7 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
     createRoute({
       method: "get",
       path: base,
+      operationId: `admin.list${many}`,
       tags: [o.tag],
       summary: `List the tenant's ${o.path}`,
       security,
@@ -90,6 +95,7 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
     createRoute({
       method: "get",
       path: `${base}/{id}`,
+      operationId: `admin.get${one}`,
       tags: [o.tag],
       summary: `Get a ${o.noun}`,
       security,
@@ -106,6 +112,7 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
     createRoute({
       method: "patch",
       path: `${base}/{id}`,
+      operationId: `admin.update${one}`,
       tags: [o.tag],
       summary: `Update a ${o.noun}`,
       security,
@@ -123,6 +130,7 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
     createRoute({
       method: "delete",
       path: `${base}/{id}`,
+      operationId: `admin.delete${one}`,
       tags: [o.tag],
       summary: `Delete a ${o.noun}`,
       security,

@@ -14,6 +14,7 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: "post",
       path: "/tenants",
+      operationId: "admin.createTenant",
       tags: ["Tenants"],
       summary: "Create a tenant (platform only)",
       security,
@@ -30,6 +31,7 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: "get",
       path: "/tenants",
+      operationId: "admin.listTenants",
       tags: ["Tenants"],
       summary: "List tenants (the platform sees all, a tenant admin its own)",
       security,
@@ -45,6 +47,7 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: "get",
       path: "/tenants/{tenantId}",
+      operationId: "admin.getTenant",
       tags: ["Tenants"],
       summary: "Get a tenant",
       security,
@@ -57,6 +60,7 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: "patch",
       path: "/tenants/{tenantId}",
+      operationId: "admin.updateTenant",
       tags: ["Tenants"],
       summary: "Update a tenant",
       security,

@@ -42,6 +42,7 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: "get",
       path: "/tenants/{tenantId}/users",
+      operationId: "admin.listUsers",
       tags: ["Users"],
       summary: "List the tenant's users (every customer, every dialect)",
       security,
@@ -67,6 +68,7 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: "get",
       path: "/tenants/{tenantId}/users/{userId}",
+      operationId: "admin.getUser",
       tags: ["Users"],
       summary: "Get a user",
       security,

@@ -9,6 +9,7 @@ import { createInput, UserCreate } from "../wire";
 
 export const route = createRoute({
   method: "post",
+  operationId: "cloudcockpit.createCustomerUser",
   path: "/customer/{customerId}/users",
   tags: TAGS,
   summary: "Create a Customer User",

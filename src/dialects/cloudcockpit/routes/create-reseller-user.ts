@@ -9,6 +9,7 @@ import { createInput, UserCreate, Uuid } from "../wire";
 
 export const route = createRoute({
   method: "post",
+  operationId: "cloudcockpit.createResellerUser",
   path: "/reseller/{resellerId}/users",
   tags: TAGS,
   summary: "Create a Reseller User",

@@ -8,6 +8,7 @@ import { EmailParam } from "../wire";
 
 export const route = createRoute({
   method: "delete",
+  operationId: "cloudcockpit.deleteUser",
   path: "/users/{email}",
   tags: TAGS,
   summary: "Delete a User",

@@ -14,6 +14,7 @@ export const MAX_CUSTOMER_USERS = 50_000;
 
 export const route = createRoute({
   method: "get",
+  operationId: "cloudcockpit.listCustomerUsers",
   path: "/customer/{customerId}/users",
   tags: TAGS,
   summary: "Get the Users of a Customer",

@@ -9,6 +9,7 @@ import { GroupSchema, pageOf } from "../wire";
 
 export const route = createRoute({
   method: "get",
+  operationId: "cloudcockpit.listGroups",
   path: "/users/groups",
   tags: TAGS,
   summary: "Get the User Groups of the Tenant",

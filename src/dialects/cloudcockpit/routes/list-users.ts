@@ -9,6 +9,7 @@ import { pageOf, userToWire, UserSchema } from "../wire";
 
 export const route = createRoute({
   method: "get",
+  operationId: "cloudcockpit.listUsers",
   path: "/users",
   tags: TAGS,
   summary: "Get the Users of the Tenant",

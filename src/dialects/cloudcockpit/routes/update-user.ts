@@ -9,6 +9,7 @@ import { EmailParam, givenId, patchInput, UserPatchBody } from "../wire";
 
 export const route = createRoute({
   method: "patch",
+  operationId: "cloudcockpit.updateUser",
   path: "/users/{email}",
   tags: TAGS,
   summary: "Update a User",

@@ -11,6 +11,7 @@ import { json, jsonBody, security, tags } from "./common";
 
 export const createCustomerRoute = createRoute({
   method: "post",
+  operationId: "corti.createCustomer",
   path: "/projects/{projectId}/customers",
   tags,
   summary: "Create a customer in the project",

@@ -11,6 +11,7 @@ import { json, jsonBody, security, tags } from "./common";
 
 export const createUserRoute = createRoute({
   method: "post",
+  operationId: "corti.createUser",
   path: "/projects/{projectId}/customers/{customerId}/users",
   tags,
   summary: "Create a new user and add it to the customer",

@@ -11,6 +11,7 @@ import { security, tags } from "./common";
 
 export const deleteUserRoute = createRoute({
   method: "delete",
+  operationId: "corti.deleteUser",
   path: "/projects/{projectId}/customers/{customerId}/users/{userId}",
   tags,
   summary: "Delete a user",

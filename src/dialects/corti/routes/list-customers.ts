@@ -11,6 +11,7 @@ import { json, security, tags } from "./common";
 
 export const listCustomersRoute = createRoute({
   method: "get",
+  operationId: "corti.listCustomers",
   path: "/projects/{projectId}/customers",
   tags,
   summary: "List the project's customers",

@@ -11,6 +11,7 @@ import { json, security, tags } from "./common";
 
 export const listUsersRoute = createRoute({
   method: "get",
+  operationId: "corti.listUsers",
   path: "/projects/{projectId}/customers/{customerId}/users",
   tags,
   summary: "List the customer's users",

@@ -11,6 +11,7 @@ import { json, jsonBody, security, tags } from "./common";
 
 export const updateCustomerRoute = createRoute({
   method: "patch",
+  operationId: "corti.updateCustomer",
   path: "/projects/{projectId}/customers/{customerId}",
   tags,
   summary: "Update a customer of the project",

@@ -11,6 +11,7 @@ import { json, jsonBody, security, tags } from "./common";
 
 export const updateUserRoute = createRoute({
   method: "patch",
+  operationId: "corti.updateUser",
   path: "/projects/{projectId}/customers/{customerId}/users/{userId}",
   tags,
   summary: "Update a user",

@@ -9,6 +9,7 @@ import { CreateBody, CreatedResponse, createInput, UuidParam } from "../wire";
 
 export const route = createRoute({
   method: "post",
+  operationId: "worth.createCustomerUser",
   path: "/customers/{customerID}/users",
   tags: ["Worth"],
   summary: "Create Customer User",

@@ -9,6 +9,7 @@ import { UserResponse, userToWire, UuidParam } from "../wire";
 
 export const route = createRoute({
   method: "get",
+  operationId: "worth.getCustomerUser",
   path: "/customers/{customerID}/users/{userID}",
   tags: ["Worth"],
   summary: "Get Customer User By ID",

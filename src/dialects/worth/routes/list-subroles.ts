@@ -9,6 +9,7 @@ import { SubrolesResponse, subroleToWire, UuidParam } from "../wire";
 
 export const route = createRoute({
   method: "get",
+  operationId: "worth.listCustomerSubroles",
   path: "/customers/{customerID}/subroles",
   tags: ["Worth"],
   summary: "Get Customer Subroles",

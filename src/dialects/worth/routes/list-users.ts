@@ -9,6 +9,7 @@ import { ListQuery, ListResponse, listQueryFromWire, userToWire, UuidParam } fro
 
 export const route = createRoute({
   method: "get",
+  operationId: "worth.listCustomerUsers",
   path: "/customers/{customerID}/users",
   tags: ["Worth"],
   summary: "Get Customer Users",

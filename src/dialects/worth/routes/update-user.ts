@@ -9,6 +9,7 @@ import { PatchBody, patchInput, UpdatedResponse, UuidParam } from "../wire";
 
 export const route = createRoute({
   method: "patch",
+  operationId: "worth.updateCustomerUser",
   path: "/customers/{customerID}/users/{userID}",
   tags: ["Worth"],
   summary: "Update Customer User By ID",
