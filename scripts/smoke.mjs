@@ -9,7 +9,7 @@
 // with read/write and a tenant_admin account; a user with a password created through Corti; a login
 // with it; the user listed through Worth (with the user's own token) and CloudCockpit; 401 without
 // a token on every surface. Then it removes what the API allows — the user, the account, the subrole
-// — and, since a tenant cannot be deleted (CONTRACT §3), renames the tenant "smoke (removed)". The
+// — and, since a tenant cannot be deleted (docs/api/admin-api.md#tenants), renames the tenant "smoke (removed)". The
 // project and customer stay with it (they hold the removed user, kept for the audit trail).
 // Exits non-zero at the first failure, with the step, the status and the body.
 

@@ -1,37 +1,17 @@
 /**
- * The root app: request context (correlation id, db, timing, log line), the dialect routers under
- * their bases, the OpenAPI document at /doc and the reference page at /docs. Hono calls notFound
- * only on the root, so the root picks the 404 body by path prefix.
+ * The root app: request context (correlation id, db, timing, log line), the surfaces of
+ * src/surfaces.ts under their bases, the OpenAPI document at /doc and the reference page at /docs.
+ * Hono calls notFound only on the root, so the root picks the body of a 404, 405 or 500 by the
+ * surface the path belongs to (longest base first).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { DomainError, notFound as notFoundError } from "./core/errors";
-import { adminRouter } from "./dialects/admin/router";
-import { renderProblem } from "./dialects/admin/errors";
-import { renderCloudCockpit } from "./dialects/cloudcockpit/errors";
-import { cloudcockpitRouter } from "./dialects/cloudcockpit/router";
-import { renderCorti } from "./dialects/corti/errors";
-import { cortiRouter } from "./dialects/corti/router";
-import { renderWorth } from "./dialects/worth/errors";
-import { worthRouter } from "./dialects/worth/router";
-import { tokenRouter } from "./dialects/token/router";
 import { docsPage } from "./docs/page";
-import { normaliseError, type ErrorRenderer } from "./http/errors";
+import { normaliseError } from "./http/errors";
 import { requestContext } from "./http/middleware";
 import type { AppEnv } from "./http/types";
-
-/** Which dialect answers for a path: the longest matching base wins. */
-const RENDERERS: [prefix: string, render: ErrorRenderer][] = [
-  ["/auth/api/v1/", renderWorth],
-  ["/functions/v1/public/", renderCorti],
-  ["/v1/", renderCloudCockpit],
-  ["/api/v1/", renderProblem],
-];
-
-function rendererFor(path: string): ErrorRenderer {
-  for (const [prefix, render] of RENDERERS) if (path.startsWith(prefix)) return render;
-  return renderProblem;
-}
+import { SURFACES, surfaceOf } from "./surfaces";
 
 export function buildApp() {
   const app = new OpenAPIHono<AppEnv>();
@@ -59,7 +39,7 @@ export function buildApp() {
   const methodNotAllowed = (c: Context<AppEnv>, allowed: string[]): Response => {
     const err = new DomainError("METHOD_NOT_ALLOWED", `Method ${c.req.method} is not allowed here; use ${allowed.join(", ")}.`);
     c.set("error", err);
-    const res = rendererFor(c.req.path)(c, err);
+    const res = surfaceOf(c.req.path).renderError(c, err);
     res.headers.set("Allow", allowed.join(", "));
     return res;
   };
@@ -71,12 +51,7 @@ export function buildApp() {
     await next();
   });
 
-  app.route("/api/v1", adminRouter());
-  app.route("/", tokenRouter(false));
-  app.route("/functions/v1/public", tokenRouter(true));
-  app.route("/auth/api/v1", worthRouter());
-  app.route("/functions/v1/public", cortiRouter());
-  app.route("/v1", cloudcockpitRouter());
+  for (const surface of SURFACES) for (const router of surface.routers()) app.route(surface.base || "/", router);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerComponent("securitySchemes", "clientBasic", {
@@ -92,7 +67,7 @@ export function buildApp() {
       // Redocly's recommended rules ask for a license; the package is private (package.json).
       license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
       description:
-        "One customer-user directory, four surfaces: the admin API (/api/v1), and the Worth, Corti and CloudCockpit dialects. Obtain a token at POST /auth/token.",
+        `One customer-user directory, several surfaces: ${SURFACES.map((s) => `${s.name} (${s.base || "/"}): ${s.speaks}`).join("; ")}. Obtain a token at POST /auth/token.`,
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));
@@ -106,12 +81,12 @@ export function buildApp() {
   app.notFound((c: Context<AppEnv>) => {
     const err = notFoundError("route", "No such route.");
     c.set("error", err);
-    return rendererFor(c.req.path)(c, err);
+    return surfaceOf(c.req.path).renderError(c, err);
   });
   app.onError((thrown, c) => {
     const err = normaliseError(thrown);
     c.set("error", err);
-    return rendererFor(c.req.path)(c, err);
+    return surfaceOf(c.req.path).renderError(c, err);
   });
   return app;
 }

@@ -1,5 +1,5 @@
 /**
- * The authorization matrix (CONTRACT §2), reusable by every surface: each case is a token (or its
+ * The authorization matrix (docs/api/auth.md#reach), reusable by every surface: each case is a token (or its
  * absence, or a broken one) and the status the route must answer, with the body asserted by the
  * surface's own error check. Tokens are real: signed with the Worker's secret or a wrong one.
  */

@@ -1,4 +1,4 @@
-/** Authentication settings read from the Worker's env (CONTRACT §5), validated once per isolate per env. */
+/** Authentication settings read from the Worker's env (docs/api/auth.md#configuration), validated once per isolate per env. */
 export interface AuthConfig {
   secret: string;
   issuer: string;
@@ -28,19 +28,31 @@ export interface AuthEnv {
 const cache = new WeakMap<object, AuthConfig>();
 
 /**
+ * A deployment error. Its name carries the variable (the request log records error names, never
+ * messages: `errorKind` in src/http/errors.ts), so the log says what to fix without its value.
+ */
+export class ConfigError extends Error {
+  constructor(variable: string, message: string) {
+    super(message);
+    this.name = `ConfigError(${variable})`;
+  }
+}
+
+/**
  * Reads the configuration; a missing or short JWT_SECRET, or a short BOOTSTRAP_CLIENT_SECRET, is a
- * deployment error (opaque 500 and a log line naming the variable), never a silently weaker check.
+ * deployment error (opaque 500 and a log line naming the variable: ConfigError), never a silently
+ * weaker check.
  */
 export function authConfig(env: AuthEnv): AuthConfig {
   const hit = cache.get(env);
   if (hit) return hit;
   const secret = env.JWT_SECRET ?? "";
-  if (new TextEncoder().encode(secret).length < 32) throw new Error("JWT_SECRET must be set to at least 32 bytes.");
+  if (new TextEncoder().encode(secret).length < 32) throw new ConfigError("JWT_SECRET", "JWT_SECRET must be set to at least 32 bytes.");
   // The bootstrap secret opens the platform itself: no weaker than the signing key (when set at all).
   const bootstrapSecret = env.BOOTSTRAP_CLIENT_SECRET ?? "";
-  if (bootstrapSecret !== "" && new TextEncoder().encode(bootstrapSecret).length < 32) throw new Error("BOOTSTRAP_CLIENT_SECRET must be at least 32 bytes.");
+  if (bootstrapSecret !== "" && new TextEncoder().encode(bootstrapSecret).length < 32) throw new ConfigError("BOOTSTRAP_CLIENT_SECRET", "BOOTSTRAP_CLIENT_SECRET must be at least 32 bytes.");
   const ttl = Number(env.TOKEN_TTL_SECONDS ?? "3600");
-  if (!Number.isInteger(ttl) || ttl <= 0) throw new Error("TOKEN_TTL_SECONDS must be a positive integer.");
+  if (!Number.isInteger(ttl) || ttl <= 0) throw new ConfigError("TOKEN_TTL_SECONDS", "TOKEN_TTL_SECONDS must be a positive integer.");
   const issuer = env.JWT_ISSUER || "customer-users";
   const audience = env.JWT_AUDIENCE || "customer-users-api";
   const cfg: AuthConfig = {

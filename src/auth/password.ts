@@ -1,5 +1,5 @@
 /**
- * User password hashing (CONTRACT §2): PBKDF2-HMAC-SHA256 through WebCrypto with 100,000
+ * User password hashing (docs/api/auth.md#passwords): PBKDF2-HMAC-SHA256 through WebCrypto with 100,000
  * iterations — the most production Workers accept — and a pepper secret mixed in with HMAC, so a
  * stolen database alone does not allow offline guessing. Stored self-describing, so the
  * parameters can be raised later and old hashes still verify:
@@ -8,6 +8,7 @@
  *
  * Passwords are NFKC-normalised, never truncated, 16–64 Unicode code points.
  */
+import { ConfigError } from "./config";
 import { base64url } from "./secrets";
 
 export const PASSWORD_MIN_CODE_POINTS = 16;
@@ -39,7 +40,7 @@ function pepperKey(pepper: string): Promise<CryptoKey> {
 }
 
 async function derive(password: string, salt: Uint8Array, iterations: number, pepper: string): Promise<Uint8Array> {
-  if (pepper.length < 16) throw new Error("PASSWORD_PEPPER is not configured (at least 16 characters).");
+  if (pepper.length < 16) throw new ConfigError("PASSWORD_PEPPER", "PASSWORD_PEPPER is not configured (at least 16 characters).");
   const peppered = await crypto.subtle.sign("HMAC", await pepperKey(pepper), encoder.encode(normalisePassword(password)));
   const material = await crypto.subtle.importKey("raw", peppered, "PBKDF2", false, ["deriveBits"]);
   const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, material, HASH_BITS);

@@ -1,5 +1,5 @@
 /**
- * Issuing access tokens (CONTRACT §2): OAuth 2.0 client credentials for machine accounts (and the
+ * Issuing access tokens (docs/api/auth.md#token-endpoint): OAuth 2.0 client credentials for machine accounts (and the
  * bootstrap platform account), and e-mail + password for users (Corti), with a lockout per user.
  */
 import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";

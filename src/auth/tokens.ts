@@ -1,5 +1,5 @@
 /**
- * Access tokens (CONTRACT §2), signed and verified with `jose` on WebCrypto. Self-issued tokens are
+ * Access tokens (docs/api/auth.md#claims), signed and verified with `jose` on WebCrypto. Self-issued tokens are
  * HS256 only; tokens of an external issuer (JWKS_URL) are RS256/ES256 only. The algorithm list is
  * explicit on every verification, so `alg: none` and algorithm confusion are refused by the
  * library before any claim is read.

@@ -1,6 +1,6 @@
 import { invalid } from "./errors";
 
-/** Admin API pages (CONTRACT §3): `limit` defaults to 50, at most 200. */
+/** Admin API pages (docs/api/admin-api.md#paging): `limit` defaults to 50, at most 200. */
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 

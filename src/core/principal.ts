@@ -1,7 +1,7 @@
 import type { Role, Scope } from "../db/schema";
 
 /**
- * Who is calling, as proven by a verified access token (CONTRACT §2). Built by src/auth only.
+ * Who is calling, as proven by a verified access token (docs/api/auth.md#claims). Built by src/auth only.
  */
 export interface Principal {
   /** Account id or user id (`sub`). */

@@ -26,7 +26,7 @@ export interface ProjectCustomerInput {
 
 export type ProjectCustomerPatch = Partial<Pick<CustomerRow, "name" | "tenantName" | "region" | "isNfr">>;
 
-/** Customers are managed by the platform and tenant admins only (CONTRACT §4). */
+/** Customers are managed by the platform and tenant admins only (docs/api/corti.md#base-and-operations). */
 function assertCustomerAdmin(ctx: Ctx): void {
   const r = ctx.principal.role;
   if (r !== "platform" && r !== "tenant_admin") throw forbidden("Only platform and tenant admins manage customers.");

@@ -1,5 +1,5 @@
 /**
- * The one store behind every dialect (CONTRACT §1). drizzle-kit turns this file into the flat SQL
+ * The one store behind every dialect (docs/api/domain.md). drizzle-kit turns this file into the flat SQL
  * files in migrations/; nothing else creates tables. Times are epoch milliseconds (integers sort and
  * compare cheaply; dialects format them as ISO 8601). Ids are UUID strings, except account ids,
  * which are OAuth client ids.

@@ -108,7 +108,7 @@ export const jsonBodies = (opts: { allowForm?: boolean } = {}): MiddlewareHandle
 ];
 
 /**
- * Workers Rate Limiting (CONTRACT §4). `key` names the bucket (tenant, client id, e-mail);
+ * Workers Rate Limiting (docs/api/auth.md#rate-limits). `key` names the bucket (tenant, client id, e-mail);
  * `RATE_LIMITS=off` disables it. The binding's period is the longest a client has to wait.
  */
 export async function enforceRateLimit(limiter: RateLimit | undefined, enabled: string | undefined, key: string, periodSeconds: number): Promise<void> {
@@ -118,7 +118,7 @@ export async function enforceRateLimit(limiter: RateLimit | undefined, enabled: 
 }
 
 /**
- * The per-tenant limit of the user routes of every dialect (CONTRACT §4), keyed by the token's
+ * The per-tenant limit of the user routes of every dialect (docs/api/auth.md#rate-limits), keyed by the token's
  * tenant (platform tokens share one bucket). Runs after authenticate().
  */
 export const userRouteLimit = (): MiddlewareHandler<AppEnv> => async (c, next) => {

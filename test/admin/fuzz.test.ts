@@ -1,5 +1,5 @@
 /**
- * No input gets a 500 (CONTRACT §4 "Bad input never gets a 500"): odd values in every field of
+ * No input gets a 500 (docs/api/README.md#bad-input): odd values in every field of
  * every admin body, odd bodies, odd ids, odd queries, oversized and non-JSON bodies, plus random
  * JSON from fast-check. Every answer is < 500, and every error is problem+json that carries no SQL,
  * driver or stack text.

@@ -1,5 +1,5 @@
 /**
- * Tenant isolation on every admin route (CONTRACT §2): another tenant's path is 403 (decided by the
+ * Tenant isolation on every admin route (docs/api/auth.md#reach): another tenant's path is 403 (decided by the
  * claims); another tenant's resource id under one's own path is 404, exactly like an unknown id.
  */
 import { beforeAll, describe, expect, it } from "vitest";

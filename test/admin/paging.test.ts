@@ -1,5 +1,5 @@
 /**
- * Cursor paging of every admin list (CONTRACT §3): exact pages keyed by (created_at, id), a
+ * Cursor paging of every admin list (docs/api/admin-api.md#paging): exact pages keyed by (created_at, id), a
  * nextCursor only when another page follows, page 2 starting right after page 1 whatever is
  * inserted or deleted in between, and every foreign or forged cursor refused with a 400.
  */

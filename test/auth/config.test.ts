@@ -1,11 +1,13 @@
 /**
  * Secrets of weak strength are a deployment error (issue 10 §7): JWT_SECRET and, when set,
  * BOOTSTRAP_CLIENT_SECRET need at least 32 bytes. The Worker then answers every request that needs
- * its configuration with an opaque 500 (its log line names the variable), never with a weaker check.
+ * its configuration with an opaque 500 (its log line names the variable, not its value), never with a
+ * weaker check.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { authConfig } from "../../src/auth/config";
+import { authConfig, ConfigError } from "../../src/auth/config";
+import { errorKind } from "../../src/http/errors";
 import worker from "../../src/index";
 
 const base = { ...env };
@@ -26,8 +28,19 @@ describe("secret strength", () => {
       body: JSON.stringify({ grant_type: "client_credentials", client_id: env.BOOTSTRAP_CLIENT_ID, client_secret: "short-secret" }),
     });
     const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
-    const res = await worker.fetch(request as never, { ...base, BOOTSTRAP_CLIENT_SECRET: "short-secret", REQUEST_LOG: "off" } as never, ctx);
+    const res = await worker.fetch(request as never, { ...base, BOOTSTRAP_CLIENT_SECRET: "short-secret" } as never, ctx);
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ message: "Internal Server Error", code: "INTERNAL_SERVER_ERROR" });
+  });
+
+  it("the request log names the variable to fix, never its value (errorKind reads error names only)", () => {
+    let thrown: unknown;
+    try {
+      authConfig({ ...base, BOOTSTRAP_CLIENT_SECRET: "short-secret" });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect(errorKind(new Error("wrapped", { cause: thrown }))).toBe("Error <- ConfigError(BOOTSTRAP_CLIENT_SECRET)");
   });
 });

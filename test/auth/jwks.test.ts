@@ -1,5 +1,5 @@
 /**
- * The optional external issuer (CONTRACT §2): RS256/ES256 tokens with the same claims, verified
+ * The optional external issuer (docs/api/auth.md#external-issuer): RS256/ES256 tokens with the same claims, verified
  * against the keys at JWKS_URL (cached per isolate). In tests the JWKS is served by the outbound
  * handler of vitest.config.ts.
  */

@@ -1,6 +1,6 @@
 /**
  * POST /auth/token: client credentials (RFC 6749 §4.4, errors §5.2) and e-mail + password, with
- * the lockout counted in D1 (CONTRACT §2).
+ * the lockout counted in D1 (docs/api/auth.md#logins-inside-one-tenant).
  */
 import { env } from "cloudflare:workers";
 import { decodeJwt } from "jose";

@@ -1,5 +1,5 @@
 /**
- * Every CloudCockpit route through the shared authorization matrix (CONTRACT §2): broken tokens →
+ * Every CloudCockpit route through the shared authorization matrix (docs/api/auth.md#reach): broken tokens →
  * 401 and a missing scope → 403, both without a body; tokens outside the reach → 403 when the claims
  * decide (another tenant's X-Tenant, another customer, another reseller), else 404.
  */

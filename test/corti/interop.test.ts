@@ -1,5 +1,5 @@
 /**
- * One user is one row whichever dialect created it (CONTRACT §1): a user created through Corti is
+ * One user is one row whichever dialect created it (docs/api/domain.md#one-user-one-row): a user created through Corti is
  * listed by Worth for the same customer with the same fields, `enabled:false` shows as INACTIVE
  * there, and the admin API sees the same row.
  */

@@ -1,5 +1,5 @@
 /**
- * Every Corti route through the shared authorization matrix (CONTRACT §2): broken tokens → 401,
+ * Every Corti route through the shared authorization matrix (docs/api/auth.md#reach): broken tokens → 401,
  * a missing scope or role → 403, and everything outside the token's reach → 404, since Corti's
  * paths name projects and customers by key, which the claims cannot be compared with
  * (docs/decisions/corti-reach.md).

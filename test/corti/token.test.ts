@@ -1,7 +1,7 @@
 /**
  * POST /functions/v1/public/auth/token with users created through the Corti routes: the token
  * reaches exactly the user's own customer with its subrole's scopes; failures say nothing about
- * which check failed; the lockout (CONTRACT §2).
+ * which check failed; the lockout (docs/api/auth.md#logins-inside-one-tenant).
  */
 import { env } from "cloudflare:workers";
 import { decodeJwt } from "jose";

@@ -1,5 +1,5 @@
 /**
- * The coarse outer guard (CONTRACT §4, issue 6 §5): Workers Rate Limiting per tenant on the user
+ * The coarse outer guard (docs/api/auth.md#rate-limits, issue 6 §5): Workers Rate Limiting per tenant on the user
  * routes of every dialect, per client address and per client id / e-mail on the token endpoints. This file runs in the
  * "workers-limits" project of vitest.config.ts: RATE_LIMITS on, the bindings shrunk to 5 requests
  * per 10 s (users) and 3 per 60 s (tokens), the periods of wrangler.toml. The exact login lockout

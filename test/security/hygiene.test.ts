@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { call, clientToken, create, freshTenant, platformToken, sign, unique, type CallOptions, type Reply, type Tenant } from "../harness";
 import type { Surface } from "./matrix.data";
 import { expectSurfaceError } from "./matrix.surfaces";
+import { SURFACES, surfaceOf } from "../../src/surfaces";
 
 const CORTI = "/functions/v1/public";
 const PASSWORD = "Hygiene$ecret-passw0rd";
@@ -266,6 +267,11 @@ describe("undocumented paths and methods, under each base", () => {
     { surface: "admin", base: "", known: "/doc", allow: "GET", token: () => platform },
   ];
   const fillKnown = (p: string) => p.replace("{id}", customer.id).replace("{key}", customer.projectKey);
+
+  it("covers the base of every surface of the registry (src/surfaces.ts), each answering in its own renderer's body", () => {
+    expect([...new Set(BASES.map((b) => b.base))].sort()).toEqual(SURFACES.map((s) => s.base).sort());
+    for (const b of BASES) expect(surfaceOf(b.known).name === "token" ? "admin" : surfaceOf(b.known).name).toBe(b.surface);
+  });
 
   it.each(BASES)("$known: every other method → 405 with Allow, for anyone, in the $surface body", async (b) => {
     for (const method of ["PUT", "DELETE", "PATCH", "POST", "GET", "OPTIONS", "TRACE"]) {

@@ -5,12 +5,14 @@
  */
 import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
+import { SURFACES, type SurfaceName } from "../../src/surfaces";
 import { brokenTokens } from "../auth-matrix";
 import { sign } from "../harness";
 import { JWKS_PUBLIC } from "../fixtures/jwks";
 
-/** The surfaces the set is run against, one route each (jwt.test.ts). */
-export const JWT_SURFACES = ["admin", "worth", "corti", "cloudcockpit"] as const;
+/** The surfaces the set is run against, one route each (jwt.test.ts): every surface of the
+ * registry (src/surfaces.ts) with bearer-authenticated routes, so all but the token endpoint. */
+export const JWT_SURFACES = SURFACES.filter((s) => s.name !== "token").map((s) => s.name as Exclude<SurfaceName, "token">);
 
 export interface JwtCase {
   label: string;

@@ -1,5 +1,5 @@
 /**
- * The limits that keep the Worker up (issue 6 §5, CONTRACT §4): the 64 KiB body limit also for a
+ * The limits that keep the Worker up (issue 6 §5, docs/api/README.md#bad-input): the 64 KiB body limit also for a
  * streamed body without Content-Length, list page caps, filter sets bounded under D1's 100 bound
  * parameters, and long search strings — each answered in the surface's own body, nothing written,
  * never a D1 error. Rate limits run in their own project (test/limits/).

@@ -1,5 +1,5 @@
 /**
- * The authorization matrix of every documented operation, as data (issue 6, CONTRACT §2).
+ * The authorization matrix of every documented operation, as data (issue 6, docs/api/auth.md#reach).
  *
  * Each row is one operation of /doc: how its request addresses a target (a path template whose
  * `{placeholders}` are filled from the target's values, built in matrix.world.ts), a valid body, and
@@ -124,7 +124,7 @@ const G = {
     admin2     OK   OK   OK   401
     platform   OK   OK   OK   401
   `),
-  /** Worth: the customer named by id, no tenant in the request (CONTRACT §2 as written). */
+  /** Worth: the customer named by id, no tenant in the request (docs/api/auth.md#403-or-404, as written). */
   byCustomerId: grid(`
     principal  own  B    C    none
     anonymous  401  401  401  401
@@ -230,7 +230,7 @@ export const WHY = {
     "Corti names the customer by key inside a project (also a key), which cannot be compared with the token's customer_id: the claims " +
     "cannot decide, so the data does and the answer is 404 like a missing customer (docs/decisions/corti-reach.md).",
   xTenant:
-    "CloudCockpit names the tenant in X-Tenant: a tenant that is not the token's is refused from the claims (403, CONTRACT §4), " +
+    "CloudCockpit names the tenant in X-Tenant: a tenant that is not the token's is refused from the claims (403, docs/api/cloudcockpit.md), " +
     "where Worth and Corti name no tenant and an out-of-reach customer answers 404 like a missing one.",
   noCustomer:
     "CloudCockpit addresses a user by e-mail only: the request names no customer the claims could compare, so the data decides (404).",
@@ -241,7 +241,7 @@ export const WHY = {
     "The admin API lists the tenant's customers, narrowed to the token's project (200, its own only); Corti names another project in " +
     "the path, which a narrowed token does not reach (404).",
   adminTenantPath:
-    "The admin API names the tenant in the path, compared with the token's tenant (403, CONTRACT §3); Corti resolves a project key " +
+    "The admin API names the tenant in the path, compared with the token's tenant (403, docs/api/admin-api.md); Corti resolves a project key " +
     "within the token's own tenant, where another tenant's project simply does not exist (404).",
 } as const;
 

@@ -1,11 +1,12 @@
 /**
- * The authorization matrix (issue 6, CONTRACT §2), generated from matrix.data.ts: every documented
+ * The authorization matrix (issue 6, docs/api/auth.md#reach), generated from matrix.data.ts: every documented
  * operation × 8 principals × 4 targets, each cell's status and its surface's body asserted. Also:
  * /doc has no operation the matrix lacks (and the matrix none /doc lacks), rows of one operation in
  * different dialects agree except where the data says why not, and a target out of reach answers
  * exactly like a missing one (no existence oracle).
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { SURFACES, surfaceOf } from "../../src/surfaces";
 import { call, type Reply } from "../harness";
 import { expected, MATRIX, MATRIX_CELLS, PRINCIPALS, TARGETS, type CellKey, type Principal, type Row, type Target } from "./matrix.data";
 import { expectSurfaceError, expectSurfaceSuccess, fill } from "./matrix.surfaces";
@@ -90,6 +91,12 @@ describe("authorization matrix", () => {
       notInDoc: [],
     });
     expect(MATRIX_CELLS).toBe(documented.length * PRINCIPALS.length * TARGETS.length);
+  });
+
+  it("covers every surface of the registry (src/surfaces.ts); each row's path belongs to the surface whose body it asserts", () => {
+    const registryName = (r: Row) => (r.surface === "oauth" ? "token" : r.surface === "cortiLogin" ? "corti" : r.surface);
+    for (const r of MATRIX) expect(surfaceOf(r.path.split("?")[0] as string).name, r.route).toBe(registryName(r));
+    expect([...new Set(MATRIX.map(registryName))].sort()).toEqual(SURFACES.map((s) => s.name).sort());
   });
 
   it("rows of one operation agree across dialects, except the cells whose difference is declared with its reason", () => {

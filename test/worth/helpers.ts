@@ -115,7 +115,7 @@ export function expectWorthError(r: Reply, status: number, notFound = "Customer 
 
 /**
  * The authorization matrix (test/auth-matrix.ts) for one Worth route, with the reach cases of
- * CONTRACT §2: another customer's token (403, decidable from the claims), and principals whose
+ * docs/api/auth.md#403-or-404: another customer's token (403, decidable from the claims), and principals whose
  * reach excludes the customer only by the data (404, exactly like a missing one).
  */
 export function worthMatrix(

@@ -1,5 +1,5 @@
 /**
- * One user is one row whichever surface wrote it (CONTRACT §1): a user created or changed through
+ * One user is one row whichever surface wrote it (docs/api/domain.md#one-user-one-row): a user created or changed through
  * Worth is returned by the admin API's user list with the same values, and a user stored by
  * another surface (here: a row as the CloudCockpit path writes it, with no subrole) is returned by
  * Worth with the same values the admin API shows.

@@ -1,5 +1,5 @@
 /**
- * The query plan of Worth's default list query (CONTRACT closing note): the statements queryUsers
+ * The query plan of Worth's default list query (docs/decisions/worth-list-query.md#round-trips-and-query-plan): the statements queryUsers
  * sends for `GET /customers/{id}/users` are recorded and run again under EXPLAIN QUERY PLAN. The
  * page must walk the partial index users_customer_created_idx backwards (no scan of the users
  * table, no sort step), and the count must read one counter row (customer_user_counts).

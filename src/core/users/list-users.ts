@@ -30,7 +30,7 @@ export async function listTenantUsers(
   if (filter.resellerId !== undefined) conditions.push(eq(users.resellerId, filter.resellerId));
   if (filter.status !== undefined) conditions.push(eq(users.status, filter.status));
   if (filter.email !== undefined) conditions.push(eq(users.emailNorm, normaliseEmail(filter.email)));
-  // A project-scoped token reaches that project's customers only (CONTRACT §2), as getUser decides.
+  // A project-scoped token reaches that project's customers only (docs/api/auth.md#project-narrowed-tokens), as getUser decides.
   if (ctx.principal.projectId !== null) conditions.push(eq(customers.projectId, ctx.principal.projectId));
   const scope = `users:${tenantId}`;
   if (page.cursor !== undefined) {

@@ -1,5 +1,5 @@
 /**
- * The admin API (/api/v1, CONTRACT §3): tenants and their configuration, the tenant-wide user
+ * The admin API (/api/v1, docs/api/admin-api.md): tenants and their configuration, the tenant-wide user
  * list and the audit trail. Every route needs scope `admin` with role platform or tenant_admin.
  */
 import { createAccount } from "../../core/accounts";

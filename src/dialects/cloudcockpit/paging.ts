@@ -1,5 +1,5 @@
 /**
- * CloudCockpit's paging (CONTRACT §4): `pageNumber` / `pageSize` and a `continuationToken` that
+ * CloudCockpit's paging (docs/api/cloudcockpit.md#paging): `pageNumber` / `pageSize` and a `continuationToken` that
  * resumes exactly after the last item returned, even when rows are inserted between calls
  * (docs/decisions/cloudcockpit-paging.md). The token is opaque base64url of
  * `[version, kind, query fingerprint, pageNumber, ...sort key of the last item]`; it is not a

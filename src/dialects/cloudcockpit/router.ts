@@ -1,5 +1,5 @@
 /**
- * The CloudCockpit dialect (CONTRACT §4, seed 004) under `/v1`: customer and reseller users, the
+ * The CloudCockpit dialect (docs/api/cloudcockpit.md, seed 004) under `/v1`: customer and reseller users, the
  * tenant-wide user list and its groups. Every call names its tenant with `X-Tenant`; errors are
  * answered in CloudCockpit's envelope (401/403 without a body) by one renderer.
  */

@@ -1,5 +1,5 @@
 /**
- * CloudCockpit's wire (seed 004, CONTRACT §4): camelCase bodies, `role{name}` ↔ subrole code,
+ * CloudCockpit's wire (seed 004, docs/api/cloudcockpit.md): camelCase bodies, `role{name}` ↔ subrole code,
  * `groups[{id,name}]`, bare resources and arrays, and the paged envelope of `/v1/users`. Request
  * bodies are strict: an unknown or mass-assigned property is a 400 naming it. The field rules
  * (length, blank, e-mail shape) are the core's own `fieldIssues`, run here too so that one 400 lists
@@ -93,7 +93,7 @@ export const UserSchema = z
 
 export const GroupSchema = z.object({ id: z.uuid(), name: z.string() }).openapi("CloudCockpit_Group");
 
-/** CONTRACT §4's paged envelope. */
+/** The paged envelope of docs/api/cloudcockpit.md#paging. */
 export function pageOf<T extends z.ZodType>(item: T, name: string) {
   return z
     .object({

@@ -16,7 +16,7 @@ export const CortiErrorSchema = z
 
 /**
  * The one table from the core's error codes to Corti's status and `code`. Corti documents 400,
- * 401, 403, 404 and 500; CONTRACT §4 adds 409 for a duplicate e-mail; the transport-level codes
+ * 401, 403, 404 and 500; the contract (docs/api/corti.md#errors) adds 409 for a duplicate e-mail; the transport-level codes
  * (413, 415, 429) keep their HTTP meaning.
  */
 export const CORTI_ERRORS = {

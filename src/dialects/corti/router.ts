@@ -1,5 +1,5 @@
 /**
- * The Corti dialect (CONTRACT §4, seed 003) under /functions/v1/public: a project's customers and
+ * The Corti dialect (docs/api/corti.md, seed 003) under /functions/v1/public: a project's customers and
  * their users, addressed by key or id. Every route authenticates, counts against its tenant's rate
  * limit and takes JSON only; the users routes need users:read / users:write, the customers routes
  * scope admin with role platform or tenant_admin. POST /auth/token at this base is the token router's.

@@ -1,5 +1,5 @@
 /**
- * Corti's wire (seed 003, CONTRACT §4): camelCase, the bare resource on success, `enabled` for the
+ * Corti's wire (seed 003, docs/api/corti.md): camelCase, the bare resource on success, `enabled` for the
  * user's status, a project and a customer addressed by key or id. Request bodies are strict: an
  * unknown or mass-assigned property (`id`, `customerId` on a user, `passwordHash`, `createdAt`…) is a
  * 400 naming it. Field rules every dialect shares (blank names, e-mail shape, password length) are

@@ -1,5 +1,5 @@
 /**
- * Worth's error bodies (seeds 000–002, CONTRACT §4) from one exhaustive table. Two shapes:
+ * Worth's error bodies (seeds 000–002, docs/api/worth.md#errors) from one exhaustive table. Two shapes:
  * API errors `{status:"fail", message, errorCode, data:{errorName}}` and the gateway-level
  * `{message, errorCode}` of 401, 403, 429 and 500. `errorName` tells a schema failure
  * (`ValidationMiddlewareError`) from a domain refusal (`CustomersApiError`).

@@ -1,5 +1,5 @@
 /**
- * The Worth dialect (CONTRACT §4, seeds 000–002) under /auth/api/v1: customer users and the
+ * The Worth dialect (docs/api/worth.md, seeds 000–002) under /auth/api/v1: customer users and the
  * subroles they may hold. Each route maps Worth's wire to one core verb and back.
  */
 import { dialectRouter } from "../../http/dialect";

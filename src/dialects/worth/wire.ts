@@ -1,5 +1,5 @@
 /**
- * Worth's wire (seeds 000–002, CONTRACT §4): snake_case bodies, the `{status, message, data}`
+ * Worth's wire (seeds 000–002, docs/api/worth.md): snake_case bodies, the `{status, message, data}`
  * success envelope, and the list query language (`page`, `items_per_page`, `filter[...]`, plain
  * `field=value`, `search[...]`, `sort[...]`), with the mappers between it and the core's types.
  * Request bodies are strict: an unknown or mass-assigned property is a 400.

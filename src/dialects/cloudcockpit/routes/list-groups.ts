@@ -1,4 +1,4 @@
-/** GET /v1/users/groups — the tenant's groups, in the paged envelope of CONTRACT §4. */
+/** GET /v1/users/groups — the tenant's groups, in the paged envelope of docs/api/cloudcockpit.md#paging. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { listTenantGroups, type GroupPage } from "../../../core/groups-list";
 import { requireScope } from "../../../http/middleware";

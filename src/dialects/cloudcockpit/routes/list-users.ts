@@ -1,4 +1,4 @@
-/** GET /v1/users — the tenant's users, paged as CONTRACT §4 (page numbers or a continuation token). */
+/** GET /v1/users — the tenant's users, paged as docs/api/cloudcockpit.md#paging says (page numbers or a continuation token). */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { queryUsers, type UserCondition, type UserPage, type UserSort } from "../../../core/users/query-users";
 import { requireScope } from "../../../http/middleware";

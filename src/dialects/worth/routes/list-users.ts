@@ -1,4 +1,4 @@
-/** GET /customers/{customerID}/users — seed 001, with the query language of CONTRACT §4. */
+/** GET /customers/{customerID}/users — seed 001, with the query language of docs/api/worth.md#list-query. */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { queryUsers } from "../../../core/users/query-users";
 import { coreCtx } from "../../../http/context";
