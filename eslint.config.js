@@ -28,6 +28,7 @@ export default tseslint.config(
           patterns: [
             { group: ["hono", "hono/*", "@hono/*"], message: "The core never imports hono." },
             { group: ["**/dialects/**", "**/http/**"], message: "The core never imports a transport." },
+            { group: ["**/auth/**", "../auth", "../../auth"], message: "The core never imports src/auth: auth (tokens, the token endpoint's logic) builds on the core, not the reverse." },
           ],
         },
       ],

@@ -1,6 +1,6 @@
 // The demo data of `npm run dev`, as SQL for `wrangler d1 execute --local`. Fixed ids and
 // INSERT OR IGNORE make it idempotent: running dev again keeps what you changed.
-// Hashes are made exactly as the Worker makes them (src/auth/secrets.ts, src/auth/password.ts).
+// Hashes are made exactly as the Worker makes them (src/core/credentials/secrets.ts, src/core/credentials/password.ts).
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 
 export const DEMO = {

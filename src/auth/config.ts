@@ -1,3 +1,5 @@
+import { ConfigError } from "../core/errors";
+
 /** Authentication settings read from the Worker's env (docs/api/auth.md#configuration), validated once per isolate per env. */
 export interface AuthConfig {
   secret: string;
@@ -26,17 +28,6 @@ export interface AuthEnv {
 }
 
 const cache = new WeakMap<object, AuthConfig>();
-
-/**
- * A deployment error. Its name carries the variable (the request log records error names, never
- * messages: `errorKind` in src/http/errors.ts), so the log says what to fix without its value.
- */
-export class ConfigError extends Error {
-  constructor(variable: string, message: string) {
-    super(message);
-    this.name = `ConfigError(${variable})`;
-  }
-}
 
 /**
  * Reads the configuration; a missing or short JWT_SECRET, or a short BOOTSTRAP_CLIENT_SECRET, is a

@@ -10,8 +10,8 @@ import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { accounts, loginThrottle, subroles, users, SCOPES, type Scope } from "../db/schema";
 import type { AuthConfig } from "./config";
-import { verifyPassword } from "./password";
-import { timingSafeEqualText, verifyClientSecret } from "./secrets";
+import { verifyPassword } from "../core/credentials/password";
+import { timingSafeEqualText, verifyClientSecret } from "../core/credentials/secrets";
 import { signAccessToken, type AccessClaims } from "./tokens";
 
 const qb = new QueryBuilder();

@@ -1,4 +1,4 @@
-import { hashClientSecret, newClientSecret } from "../auth/secrets";
+import { hashClientSecret, newClientSecret } from "./credentials/secrets";
 import type { accounts } from "../db/schema";
 import type { Ctx } from "./context";
 import { createResource } from "./resources";

@@ -87,3 +87,15 @@ export function toDomainError(err: unknown): DomainError {
   if (err instanceof DomainError) return err;
   return new DomainError("INTERNAL", "Internal Server Error", { cause: err });
 }
+
+/**
+ * A deployment error (a missing or weak secret). Its name carries the variable — the request log
+ * records error names, never messages (`errorKind` in src/http/errors.ts) — so the log says what to
+ * fix without its value. The request answers an opaque 500.
+ */
+export class ConfigError extends Error {
+  constructor(variable: string, message: string) {
+    super(message);
+    this.name = `ConfigError(${variable})`;
+  }
+}

@@ -150,7 +150,7 @@ export const users = sqliteTable(
     emailVerified: integer("email_verified", { mode: "boolean" }).notNull(),
     isFirstLogin: integer("is_first_login", { mode: "boolean" }).notNull(),
     subroleId: text("subrole_id").references(() => subroles.id),
-    /** Self-describing password hash (see src/auth/password.ts); never leaves the core. */
+    /** Self-describing password hash (see src/core/credentials/password.ts); never leaves the core. */
     passwordHash: text("password_hash"),
     extAuthRefId: text("ext_auth_ref_id").notNull(),
     createdAt: integer("created_at").notNull(),
@@ -211,7 +211,7 @@ export const accounts = sqliteTable(
     resellerId: text("reseller_id").references(() => resellers.id),
     projectId: text("project_id").references(() => projects.id),
     scopes: text("scopes", { mode: "json" }).$type<Scope[]>().notNull(),
-    /** SHA-256 of the generated client secret (see src/auth/secrets.ts). */
+    /** SHA-256 of the generated client secret (see src/core/credentials/secrets.ts). */
     secretHash: text("secret_hash").notNull(),
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     ...timestamps,

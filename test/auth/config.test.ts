@@ -6,7 +6,8 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { authConfig, ConfigError } from "../../src/auth/config";
+import { authConfig } from "../../src/auth/config";
+import { ConfigError } from "../../src/core/errors";
 import { errorKind } from "../../src/http/errors";
 import worker from "../../src/index";
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { hashPassword, passwordLengthOk, PBKDF2_ITERATIONS, verifyPassword } from "../../src/auth/password";
+import { hashPassword, passwordLengthOk, PBKDF2_ITERATIONS, verifyPassword } from "../../src/core/credentials/password";
 
 const pepper = env.PASSWORD_PEPPER;
 

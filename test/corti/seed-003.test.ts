@@ -10,7 +10,7 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import curl from "../fixtures/corti-003-create-user.curl?raw";
 import documented from "../fixtures/corti-003-create-user.response.json?raw";
-import { verifyPassword } from "../../src/auth/password";
+import { verifyPassword } from "../../src/core/credentials/password";
 import { call, dbTrips } from "../harness";
 import { BUDGET, CORTI, expectNoSecrets, login, UUID, ISO, world } from "./helpers";
 

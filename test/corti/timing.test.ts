@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { hashPassword, verifyPassword } from "../../src/auth/password";
+import { hashPassword, verifyPassword } from "../../src/core/credentials/password";
 import { call } from "../harness";
 import { cortiUser, login, PASSWORD, world } from "./helpers";
 

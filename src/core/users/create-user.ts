@@ -1,4 +1,4 @@
-import { hashPassword } from "../../auth/password";
+import { hashPassword } from "../credentials/password";
 import { userGroups, users, type UserStatus } from "../../db/schema";
 import { auditInsert } from "../audit";
 import { assertPermissionsWithin } from "../ceiling";

@@ -9,7 +9,7 @@ import { constraintConflict, foreignKeyFailed, type UniqueRule } from "../db-err
 import { conflict, forbidden, notFound, type FieldIssue } from "../errors";
 import { customerForbiddenByClaims, customerInReach } from "../principal";
 import { customerMatch, type ProjectRef } from "../project-scope";
-import { passwordLengthOk, PASSWORD_MAX_CODE_POINTS, PASSWORD_MIN_CODE_POINTS } from "../../auth/password";
+import { passwordLengthOk, PASSWORD_MAX_CODE_POINTS, PASSWORD_MIN_CODE_POINTS } from "../credentials/password";
 
 export const MAX_FIELD = 255;
 export const MAX_GROUPS = 50;

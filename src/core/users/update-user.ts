@@ -1,5 +1,5 @@
 import { and, eq, exists, isNull, sql } from "drizzle-orm";
-import { hashPassword } from "../../auth/password";
+import { hashPassword } from "../credentials/password";
 import { userGroups, users, type UserStatus } from "../../db/schema";
 import { auditInsert, diff } from "../audit";
 import { assertPermissionsWithin } from "../ceiling";

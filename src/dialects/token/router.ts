@@ -6,7 +6,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { authConfig } from "../../auth/config";
-import { PASSWORD_MAX_CODE_POINTS } from "../../auth/password";
+import { PASSWORD_MAX_CODE_POINTS } from "../../core/credentials/password";
 import { clientCredentials, passwordLogin } from "../../auth/token-service";
 import { DomainError, invalid, unauthenticated } from "../../core/errors";
 import { normaliseError } from "../../http/errors";

@@ -8,7 +8,7 @@
  *
  * Passwords are NFKC-normalised, never truncated, 16–64 Unicode code points.
  */
-import { ConfigError } from "./config";
+import { ConfigError } from "../errors";
 import { base64url } from "./secrets";
 
 export const PASSWORD_MIN_CODE_POINTS = 16;

@@ -1,7 +1,7 @@
 /**
  * Client secrets and constant-time comparison. Client secrets are 256-bit random strings we
  * generate, so a single SHA-256 is a sufficient stored form (no dictionary to attack); user
- * passwords, which people choose, go through src/auth/password.ts instead.
+ * passwords, which people choose, go through src/core/credentials/password.ts instead.
  */
 const encoder = new TextEncoder();
 
