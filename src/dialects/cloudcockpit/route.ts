@@ -10,13 +10,14 @@ import type { ZodError, ZodType } from "zod";
 import type { Ctx } from "../../core/context";
 import { DomainError, type FieldIssue } from "../../core/errors";
 import { coreCtx } from "../../http/context";
+import { surfaceRoute } from "../../http/openapi";
 import { zodIssues } from "../../http/errors";
 import type { AppEnv } from "../../http/types";
 import { CcErrorSchema, renderCloudCockpit } from "./errors";
 import { Uuid } from "./wire";
 
-export const TAGS = ["CloudCockpit"];
-export const security = [{ bearerAuth: [] }];
+/** A CloudCockpit route: its tag and the bearer scheme in /doc (src/http/openapi.ts). */
+export const cockpitRoute = surfaceRoute("CloudCockpit");
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 

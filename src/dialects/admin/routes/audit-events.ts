@@ -1,10 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { listAuditEvents } from "../../../core/audit-events";
 import { coreCtx } from "../../../http/context";
+import { BEARER } from "../../../http/openapi";
 import type { AppEnv } from "../../../http/types";
 import { adminErrors } from "../errors";
 import { AuditEventSchema, ListQuery, listOf, rowToWire, Uuid } from "../wire";
-import { security } from "./crud";
 
 const Filter = z.string().min(1).max(255).optional();
 
@@ -16,7 +16,7 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>): void {
       operationId: "admin.listAuditEvents",
       tags: ["Audit events"],
       summary: "The tenant's audit trail, oldest first",
-      security,
+      security: BEARER,
       request: {
         params: z.object({ tenantId: Uuid.openapi({ param: { name: "tenantId", in: "path" } }) }),
         query: ListQuery.extend({

@@ -5,12 +5,12 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { createResource, deleteResource, getResource, listResources, updateResource, type ResourceSpec, type Row, type TenantTable } from "../../../core/resources";
 import { coreCtx } from "../../../http/context";
+import { BEARER, json, jsonBody } from "../../../http/openapi";
 import type { AppEnv } from "../../../http/types";
 import type { Ctx } from "../../../core/context";
 import { adminErrors, conflictResponse } from "../errors";
 import { ListQuery, listOf, rowToWire, Uuid } from "../wire";
 
-export const security = [{ bearerAuth: [] }];
 const TenantParam = z.object({ tenantId: Uuid.openapi({ param: { name: "tenantId", in: "path" } }) });
 const ItemParams = TenantParam.extend({ id: Uuid.openapi({ param: { name: "id", in: "path" } }) });
 
@@ -32,8 +32,6 @@ export interface CrudOptions<T extends TenantTable> {
   createdWire?: z.ZodType;
 }
 
-const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
-const jsonBody = (schema: z.ZodType) => ({ required: true, content: { "application/json": { schema } } });
 
 export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o: CrudOptions<T>): void {
   const base = `/tenants/{tenantId}/${o.path}`;
@@ -50,7 +48,7 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
       operationId: `admin.create${one}`,
       tags: [o.tag],
       summary: `Create a ${o.noun}`,
-      security,
+      security: BEARER,
       request: { params: TenantParam, body: jsonBody(o.create) },
       responses: {
         201: { ...json(o.createdWire ?? o.wire, `The ${o.noun} created`), headers: z.object({ Location: z.string() }) },
@@ -80,7 +78,7 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
       operationId: `admin.list${many}`,
       tags: [o.tag],
       summary: `List the tenant's ${o.path}`,
-      security,
+      security: BEARER,
       request: { params: TenantParam, query: ListQuery },
       responses: { 200: json(listOf(o.wire, `${o.noun.replace(/\s/g, "")}List`), `A page of ${o.path}, oldest first`), ...adminErrors },
     }),
@@ -98,7 +96,7 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
       operationId: `admin.get${one}`,
       tags: [o.tag],
       summary: `Get a ${o.noun}`,
-      security,
+      security: BEARER,
       request: { params: ItemParams },
       responses: { 200: json(o.wire, `The ${o.noun}`), ...adminErrors },
     }),
@@ -115,7 +113,7 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
       operationId: `admin.update${one}`,
       tags: [o.tag],
       summary: `Update a ${o.noun}`,
-      security,
+      security: BEARER,
       request: { params: ItemParams, body: jsonBody(o.patch) },
       responses: { 200: json(o.wire, `The ${o.noun} as updated`), ...adminErrors, ...conflictResponse },
     }),
@@ -133,7 +131,7 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
       operationId: `admin.delete${one}`,
       tags: [o.tag],
       summary: `Delete a ${o.noun}`,
-      security,
+      security: BEARER,
       request: { params: ItemParams },
       responses: { 204: { description: `The ${o.noun} was deleted` }, ...adminErrors, ...conflictResponse },
     }),

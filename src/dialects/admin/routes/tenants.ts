@@ -1,12 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { createTenant, getTenant, listTenants, updateTenant } from "../../../core/tenants";
 import { coreCtx } from "../../../http/context";
+import { BEARER, json } from "../../../http/openapi";
 import type { AppEnv } from "../../../http/types";
 import { adminErrors, conflictResponse } from "../errors";
 import { ListQuery, listOf, rowToWire, TenantCreate, TenantPatch, TenantSchema, Uuid } from "../wire";
-import { security } from "./crud";
 
-const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const Params = z.object({ tenantId: Uuid.openapi({ param: { name: "tenantId", in: "path" } }) });
 
 export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -17,7 +16,7 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
       operationId: "admin.createTenant",
       tags: ["Tenants"],
       summary: "Create a tenant (platform only)",
-      security,
+      security: BEARER,
       request: { body: { required: true, content: { "application/json": { schema: TenantCreate } } } },
       responses: { 201: { ...json(TenantSchema, "The tenant created"), headers: z.object({ Location: z.string() }) }, ...adminErrors, ...conflictResponse },
     }),
@@ -34,7 +33,7 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
       operationId: "admin.listTenants",
       tags: ["Tenants"],
       summary: "List tenants (the platform sees all, a tenant admin its own)",
-      security,
+      security: BEARER,
       request: { query: ListQuery },
       responses: { 200: json(listOf(TenantSchema, "TenantList"), "A page of tenants"), ...adminErrors },
     }),
@@ -50,7 +49,7 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
       operationId: "admin.getTenant",
       tags: ["Tenants"],
       summary: "Get a tenant",
-      security,
+      security: BEARER,
       request: { params: Params },
       responses: { 200: json(TenantSchema, "The tenant"), ...adminErrors },
     }),
@@ -63,7 +62,7 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
       operationId: "admin.updateTenant",
       tags: ["Tenants"],
       summary: "Update a tenant",
-      security,
+      security: BEARER,
       request: { params: Params, body: { required: true, content: { "application/json": { schema: TenantPatch } } } },
       responses: { 200: json(TenantSchema, "The tenant as updated"), ...adminErrors, ...conflictResponse },
     }),

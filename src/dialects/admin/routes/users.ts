@@ -5,12 +5,11 @@ import { listTenantUsers } from "../../../core/users/list-users";
 import type { User } from "../../../core/users/view";
 import { USER_STATUSES } from "../../../db/schema";
 import { coreCtx } from "../../../http/context";
+import { BEARER, json } from "../../../http/openapi";
 import type { AppEnv } from "../../../http/types";
 import { adminErrors } from "../errors";
 import { ListQuery, listOf, UserSchema, Uuid } from "../wire";
-import { security } from "./crud";
 
-const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const TenantParam = z.object({ tenantId: Uuid.openapi({ param: { name: "tenantId", in: "path" } }) });
 
 export function userToWire(u: User): z.infer<typeof UserSchema> {
@@ -45,7 +44,7 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
       operationId: "admin.listUsers",
       tags: ["Users"],
       summary: "List the tenant's users (every customer, every dialect)",
-      security,
+      security: BEARER,
       request: {
         params: TenantParam,
         query: ListQuery.extend({
@@ -71,7 +70,7 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
       operationId: "admin.getUser",
       tags: ["Users"],
       summary: "Get a user",
-      security,
+      security: BEARER,
       request: { params: TenantParam.extend({ userId: Uuid.openapi({ param: { name: "userId", in: "path" } }) }) },
       responses: { 200: json(UserSchema, "The user"), ...adminErrors },
     }),

@@ -1,22 +1,20 @@
 /** POST /v1/customer/{customerId}/users — seed 004: creates a customer user, answers its id. */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
 import { passwordDeps } from "../../../http/context";
 import { jsonBodies, requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { bodyErrors, ccCtx, ccErrors, ccRoute, CcHeaders, CustomerPath, ResellerQuery, created, createdResponse, security, TAGS } from "../route";
+import { bodyErrors, ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute, created, createdResponse, CustomerPath, ResellerQuery } from "../route";
 import { createInput, UserCreate } from "../wire";
 
-export const route = createRoute({
+export const route = cockpitRoute({
   method: "post",
   operationId: "cloudcockpit.createCustomerUser",
   path: "/customer/{customerId}/users",
-  tags: TAGS,
   summary: "Create a Customer User",
   description:
     "Creates a new User with the provided UserViewModel. Answers 201 with the new user's id as a JSON string and a Location header " +
     "(the user's PATCH/DELETE address). A duplicate e-mail or a taken id is a 400 naming `email` or `id`. Needs scope users:write.",
-  security,
   middleware: [requireScope("users:write"), ...jsonBodies()] as const,
   request: {
     headers: CcHeaders,

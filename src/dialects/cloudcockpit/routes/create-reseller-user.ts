@@ -1,22 +1,20 @@
 /** POST /v1/reseller/{resellerId}/users — a reseller-level user (no customer), same body as seed 004. */
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
 import { passwordDeps } from "../../../http/context";
 import { jsonBodies, requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { bodyErrors, ccCtx, ccErrors, ccRoute, CcHeaders, created, createdResponse, security, TAGS } from "../route";
+import { bodyErrors, ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute, created, createdResponse } from "../route";
 import { createInput, UserCreate, Uuid } from "../wire";
 
-export const route = createRoute({
+export const route = cockpitRoute({
   method: "post",
   operationId: "cloudcockpit.createResellerUser",
   path: "/reseller/{resellerId}/users",
-  tags: TAGS,
   summary: "Create a Reseller User",
   description:
     "Creates a reseller-level user (it belongs to no customer). `role.name` must be a tenant-wide subrole code. Answers 201 with the new " +
     "user's id as a JSON string and a Location header. A reseller token may only name its own reseller. Needs scope users:write.",
-  security,
   middleware: [requireScope("users:write"), ...jsonBodies()] as const,
   request: {
     headers: CcHeaders,

@@ -1,21 +1,19 @@
 /** DELETE /v1/users/{email} — soft delete: the user leaves every list of every dialect; again → 404. */
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteUser } from "../../../core/users/delete-user";
 import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { ccCtx, ccErrors, ccRoute, CcHeaders, security, TAGS } from "../route";
+import { ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute } from "../route";
 import { EmailParam } from "../wire";
 
-export const route = createRoute({
+export const route = cockpitRoute({
   method: "delete",
   operationId: "cloudcockpit.deleteUser",
   path: "/users/{email}",
-  tags: TAGS,
   summary: "Delete a User",
   description:
     "Removes the user the e-mail names (case-insensitively) in the X-Tenant tenant. The record is kept for the audit trail; the " +
     "user leaves every list and its e-mail is free again. Answers 204; a second delete is 404. Needs scope users:write.",
-  security,
   middleware: [requireScope("users:write")] as const,
   request: { headers: CcHeaders, params: z.object({ email: EmailParam }) },
   responses: {

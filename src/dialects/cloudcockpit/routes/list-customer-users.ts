@@ -1,9 +1,9 @@
 /** GET /v1/customer/{customerId}/users — every user of the customer, as a bare array sorted by name. */
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { queryUsers } from "../../../core/users/query-users";
 import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { ccCtx, ccErrors, ccRoute, CcHeaders, CustomerPath, ResellerQuery, security, TAGS } from "../route";
+import { ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute, CustomerPath, ResellerQuery } from "../route";
 import { userToWire, UserSchema } from "../wire";
 
 /**
@@ -12,14 +12,12 @@ import { userToWire, UserSchema } from "../wire";
  */
 export const MAX_CUSTOMER_USERS = 50_000;
 
-export const route = createRoute({
+export const route = cockpitRoute({
   method: "get",
   operationId: "cloudcockpit.listCustomerUsers",
   path: "/customer/{customerId}/users",
-  tags: TAGS,
   summary: "Get the Users of a Customer",
   description: "Every user of the customer, sorted by last name, first name, then id. Needs scope users:read.",
-  security,
   middleware: [requireScope("users:read")] as const,
   request: {
     headers: CcHeaders,

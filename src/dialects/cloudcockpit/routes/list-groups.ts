@@ -1,20 +1,18 @@
 /** GET /v1/users/groups — the tenant's groups, in the paged envelope of docs/api/cloudcockpit.md#paging. */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { listTenantGroups, type GroupPage } from "../../../core/groups-list";
 import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { makeToken, PagingQuery, readToken } from "../paging";
-import { ccCtx, ccErrors, ccRoute, CcHeaders, security, TAGS } from "../route";
+import { ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute } from "../route";
 import { GroupSchema, pageOf } from "../wire";
 
-export const route = createRoute({
+export const route = cockpitRoute({
   method: "get",
   operationId: "cloudcockpit.listGroups",
   path: "/users/groups",
-  tags: TAGS,
   summary: "Get the User Groups of the Tenant",
   description: "The groups users may be put in, sorted by name then id. Needs scope users:read.",
-  security,
   middleware: [requireScope("users:read")] as const,
   request: { headers: CcHeaders, query: PagingQuery },
   responses: {

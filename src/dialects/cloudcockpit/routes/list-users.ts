@@ -1,23 +1,21 @@
 /** GET /v1/users — the tenant's users, paged as docs/api/cloudcockpit.md#paging says (page numbers or a continuation token). */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { queryUsers, type UserCondition, type UserPage, type UserSort } from "../../../core/users/query-users";
 import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { makeToken, readToken, UsersQuery } from "../paging";
-import { ccCtx, ccErrors, ccRoute, CcHeaders, security, TAGS } from "../route";
+import { ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute } from "../route";
 import { pageOf, userToWire, UserSchema } from "../wire";
 
-export const route = createRoute({
+export const route = cockpitRoute({
   method: "get",
   operationId: "cloudcockpit.listUsers",
   path: "/users",
-  tags: TAGS,
   summary: "Get the Users of the Tenant",
   description:
     "The users of the X-Tenant tenant within the token's reach (a reseller token sees its reseller's users only), sorted by " +
     "`sortPropertyName` with the id as the last key. `continuationToken` resumes right after the last item of the page it came " +
     "with, even when users are added in between. Needs scope users:read.",
-  security,
   middleware: [requireScope("users:read")] as const,
   request: { headers: CcHeaders, query: UsersQuery },
   responses: {

@@ -1,22 +1,20 @@
 /** PATCH /v1/users/{email} — changes a user of the tenant; every body field optional; 204. */
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { updateUser } from "../../../core/users/update-user";
 import { passwordDeps } from "../../../http/context";
 import { jsonBodies, requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { bodyErrors, ccCtx, ccErrors, ccRoute, CcHeaders, security, TAGS } from "../route";
+import { bodyErrors, ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute } from "../route";
 import { EmailParam, givenId, patchInput, UserPatchBody } from "../wire";
 
-export const route = createRoute({
+export const route = cockpitRoute({
   method: "patch",
   operationId: "cloudcockpit.updateUser",
   path: "/users/{email}",
-  tags: TAGS,
   summary: "Update a User",
   description:
     "Changes the user the e-mail names (case-insensitively) in the X-Tenant tenant. Absent fields are kept; `groups` replaces the " +
     "user's groups; a new `email` must be free. Answers 204. Needs scope users:write.",
-  security,
   middleware: [requireScope("users:write"), ...jsonBodies()] as const,
   request: {
     headers: CcHeaders,

@@ -1,8 +1,5 @@
-/** What every Corti route declares the same way. */
-import type { z } from "@hono/zod-openapi";
+/** What every Corti route declares the same way: its tag and bearer scheme (src/http/openapi.ts). */
+import { surfaceRoute } from "../../../http/openapi";
 
-export const tags = ["Corti"];
-export const security = [{ bearerAuth: [] }];
-
-export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+export { json, jsonBody } from "../../../http/openapi";
+export const cortiRoute = surfaceRoute("Corti");

@@ -1,5 +1,5 @@
 /** POST /projects/{projectId}/customers — platform and tenant admins (scope admin). */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createProjectCustomer } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
@@ -7,16 +7,14 @@ import { requireAdmin } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiBodyErrors, cortiConflict } from "../errors";
 import { cortiCustomerError, CustomerCreate, CustomerSchema, customerToWire, ProjectParams } from "../wire";
-import { json, jsonBody, security, tags } from "./common";
+import { cortiRoute, json, jsonBody } from "./common";
 
-export const createCustomerRoute = createRoute({
+export const createCustomerRoute = cortiRoute({
   method: "post",
   operationId: "corti.createCustomer",
   path: "/projects/{projectId}/customers",
-  tags,
   summary: "Create a customer in the project",
   description: "Needs scope admin with role platform or tenant_admin.",
-  security,
   middleware: [requireAdmin()] as const,
   request: { params: ProjectParams, body: jsonBody(CustomerCreate) },
   responses: {

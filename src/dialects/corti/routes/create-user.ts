@@ -1,5 +1,5 @@
 /** POST /projects/{projectId}/customers/{customerId}/users — seed 003. */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { projectRef } from "../../../core/project-scope";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
@@ -7,16 +7,14 @@ import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiBodyErrors, cortiConflict } from "../errors";
 import { CustomerParams, UserCreate, UserSchema, userToWire } from "../wire";
-import { json, jsonBody, security, tags } from "./common";
+import { cortiRoute, json, jsonBody } from "./common";
 
-export const createUserRoute = createRoute({
+export const createUserRoute = cortiRoute({
   method: "post",
   operationId: "corti.createUser",
   path: "/projects/{projectId}/customers/{customerId}/users",
-  tags,
   summary: "Create a new user and add it to the customer",
   description: "With a password (16–64 Unicode code points, NFKC-normalised, never truncated) the user can log in at POST /auth/token at once. Needs scope users:write.",
-  security,
   middleware: [requireScope("users:write")] as const,
   request: { params: CustomerParams, body: jsonBody(UserCreate) },
   responses: {

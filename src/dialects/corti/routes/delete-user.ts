@@ -1,5 +1,5 @@
 /** DELETE /projects/{projectId}/customers/{customerId}/users/{userId} — soft delete; a second one is 404. */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { projectRef } from "../../../core/project-scope";
 import { deleteUser } from "../../../core/users/delete-user";
 import { coreCtx } from "../../../http/context";
@@ -7,16 +7,14 @@ import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiErrors } from "../errors";
 import { UserParams } from "../wire";
-import { security, tags } from "./common";
+import { cortiRoute } from "./common";
 
-export const deleteUserRoute = createRoute({
+export const deleteUserRoute = cortiRoute({
   method: "delete",
   operationId: "corti.deleteUser",
   path: "/projects/{projectId}/customers/{customerId}/users/{userId}",
-  tags,
   summary: "Delete a user",
   description: "Soft delete: the user leaves every list and can no longer log in; its e-mail is free again. Needs scope users:write.",
-  security,
   middleware: [requireScope("users:write")] as const,
   request: { params: UserParams },
   responses: { 204: { description: "The user was deleted" }, ...cortiErrors },

@@ -1,5 +1,5 @@
 /** GET /projects/{projectId}/customers?page=&pageSize= — platform and tenant admins (scope admin). */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { listProjectCustomers } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
@@ -7,16 +7,14 @@ import { requireAdmin } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiErrors } from "../errors";
 import { CustomerList, customerToWire, PageQuery, pageWindow, ProjectParams } from "../wire";
-import { json, security, tags } from "./common";
+import { cortiRoute, json } from "./common";
 
-export const listCustomersRoute = createRoute({
+export const listCustomersRoute = cortiRoute({
   method: "get",
   operationId: "corti.listCustomers",
   path: "/projects/{projectId}/customers",
-  tags,
   summary: "List the project's customers",
   description: "Oldest first. Needs scope admin with role platform or tenant_admin.",
-  security,
   middleware: [requireAdmin()] as const,
   request: { params: ProjectParams, query: PageQuery },
   responses: { 200: json(CustomerList, "A page of the project's customers"), ...cortiErrors },

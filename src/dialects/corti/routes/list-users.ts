@@ -1,5 +1,5 @@
 /** GET /projects/{projectId}/customers/{customerId}/users?page=&pageSize= — through the one list engine. */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { projectRef } from "../../../core/project-scope";
 import { queryUsers } from "../../../core/users/query-users";
 import { coreCtx } from "../../../http/context";
@@ -7,16 +7,14 @@ import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiErrors } from "../errors";
 import { CustomerParams, PageQuery, pageWindow, UserList, userToWire } from "../wire";
-import { json, security, tags } from "./common";
+import { cortiRoute, json } from "./common";
 
-export const listUsersRoute = createRoute({
+export const listUsersRoute = cortiRoute({
   method: "get",
   operationId: "corti.listUsers",
   path: "/projects/{projectId}/customers/{customerId}/users",
-  tags,
   summary: "List the customer's users",
   description: "Oldest first. Needs scope users:read.",
-  security,
   middleware: [requireScope("users:read")] as const,
   request: { params: CustomerParams, query: PageQuery },
   responses: { 200: json(UserList, "A page of the customer's users"), ...cortiErrors },

@@ -1,5 +1,5 @@
 /** PATCH /projects/{projectId}/customers/{customerId} — platform and tenant admins (scope admin). */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { updateProjectCustomer } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
@@ -7,16 +7,14 @@ import { requireAdmin } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiBodyErrors } from "../errors";
 import { cortiCustomerError, CustomerParams, CustomerPatch, CustomerSchema, customerToWire } from "../wire";
-import { json, jsonBody, security, tags } from "./common";
+import { cortiRoute, json, jsonBody } from "./common";
 
-export const updateCustomerRoute = createRoute({
+export const updateCustomerRoute = cortiRoute({
   method: "patch",
   operationId: "corti.updateCustomer",
   path: "/projects/{projectId}/customers/{customerId}",
-  tags,
   summary: "Update a customer of the project",
   description: "displayName, tenantName, region, isNfr (null clears tenantName or region). Needs scope admin with role platform or tenant_admin.",
-  security,
   middleware: [requireAdmin()] as const,
   request: { params: CustomerParams, body: jsonBody(CustomerPatch) },
   responses: { 200: json(CustomerSchema, "The customer as updated"), ...cortiBodyErrors },

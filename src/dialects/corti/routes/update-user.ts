@@ -1,5 +1,5 @@
 /** PATCH /projects/{projectId}/customers/{customerId}/users/{userId} — names, `enabled`, password; never the e-mail. */
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { projectRef } from "../../../core/project-scope";
 import { updateUser } from "../../../core/users/update-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
@@ -7,16 +7,14 @@ import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiBodyErrors } from "../errors";
 import { statusOf, UserParams, UserPatch, UserSchema, userToWire } from "../wire";
-import { json, jsonBody, security, tags } from "./common";
+import { cortiRoute, json, jsonBody } from "./common";
 
-export const updateUserRoute = createRoute({
+export const updateUserRoute = cortiRoute({
   method: "patch",
   operationId: "corti.updateUser",
   path: "/projects/{projectId}/customers/{customerId}/users/{userId}",
-  tags,
   summary: "Update a user",
   description: "firstName, lastName, enabled (false: the user can no longer log in) and password. The e-mail cannot be changed here. Needs scope users:write.",
-  security,
   middleware: [requireScope("users:write")] as const,
   request: { params: UserParams, body: jsonBody(UserPatch) },
   responses: { 200: json(UserSchema, "The user as updated"), ...cortiBodyErrors },

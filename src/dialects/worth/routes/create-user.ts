@@ -1,29 +1,29 @@
 /** POST /customers/{customerID}/users — seed 000. */
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
 import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
+import { worthRoute } from "../route";
+import { json } from "../../../http/openapi";
 import { bodyErrors, worthErrors } from "../errors";
 import { CreateBody, CreatedResponse, createInput, UuidParam } from "../wire";
 
-export const route = createRoute({
+export const route = worthRoute({
   method: "post",
   operationId: "worth.createCustomerUser",
   path: "/customers/{customerID}/users",
-  tags: ["Worth"],
   summary: "Create Customer User",
   description:
     "Creates a user under the customer. The subrole must be one of the customer's own or a tenant-wide one, with id and code agreeing. " +
     "A duplicate e-mail (case-insensitive, tenant-wide) is a 400 INVALID. Needs scope users:write.",
-  security: [{ bearerAuth: [] }],
   middleware: [requireScope("users:write")] as const,
   request: {
     params: z.object({ customerID: UuidParam("customerID") }),
     body: { required: true, content: { "application/json": { schema: CreateBody } } },
   },
   responses: {
-    200: { description: "OK", content: { "application/json": { schema: CreatedResponse } } },
+    200: json(CreatedResponse, "OK"),
     ...worthErrors,
     ...bodyErrors,
   },

@@ -1,24 +1,24 @@
 /** GET /customers/{customerID}/users/{userID} — one record, as in the list (seed 001). */
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { getUser } from "../../../core/users/get-user";
 import { coreCtx } from "../../../http/context";
 import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
+import { worthRoute } from "../route";
+import { json } from "../../../http/openapi";
 import { worthErrors } from "../errors";
 import { UserResponse, userToWire, UuidParam } from "../wire";
 
-export const route = createRoute({
+export const route = worthRoute({
   method: "get",
   operationId: "worth.getCustomerUser",
   path: "/customers/{customerID}/users/{userID}",
-  tags: ["Worth"],
   summary: "Get Customer User By ID",
   description: "One user of the customer; an unknown user is 404 NOT_FOUND \"Customer user Not Found\". Needs scope users:read.",
-  security: [{ bearerAuth: [] }],
   middleware: [requireScope("users:read")] as const,
   request: { params: z.object({ customerID: UuidParam("customerID"), userID: UuidParam("userID") }) },
   responses: {
-    200: { description: "OK", content: { "application/json": { schema: UserResponse } } },
+    200: json(UserResponse, "OK"),
     ...worthErrors,
   },
 });

@@ -1,24 +1,24 @@
 /** GET /customers/{customerID}/subroles — the subroles a user of the customer may hold. */
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { subrolesForCustomer } from "../../../core/subroles-for-customer";
 import { coreCtx } from "../../../http/context";
 import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
+import { worthRoute } from "../route";
+import { json } from "../../../http/openapi";
 import { worthErrors } from "../errors";
 import { SubrolesResponse, subroleToWire, UuidParam } from "../wire";
 
-export const route = createRoute({
+export const route = worthRoute({
   method: "get",
   operationId: "worth.listCustomerSubroles",
   path: "/customers/{customerID}/subroles",
-  tags: ["Worth"],
   summary: "Get Customer Subroles",
   description: "The customer's own subroles and the tenant-wide ones, by code. Needs scope users:read.",
-  security: [{ bearerAuth: [] }],
   middleware: [requireScope("users:read")] as const,
   request: { params: z.object({ customerID: UuidParam("customerID") }) },
   responses: {
-    200: { description: "OK", content: { "application/json": { schema: SubrolesResponse } } },
+    200: json(SubrolesResponse, "OK"),
     ...worthErrors,
   },
 });
