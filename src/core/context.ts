@@ -13,9 +13,4 @@ export interface Ctx {
    * revocation must be remembered (src/core/revocation.ts).
    */
   tokenLifetimeSeconds: number;
-  /**
-   * The tenant the request names by portal domain (CloudCockpit's `X-Tenant`), if any. The user
-   * verbs resolve and check it in their first batch: see tenant-gate.ts.
-   */
-  tenantDomain?: string;
 }

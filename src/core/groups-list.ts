@@ -6,7 +6,7 @@
 import { and, asc, count, sql, type SQL } from "drizzle-orm";
 import { groups } from "../db/schema";
 import type { Ctx } from "./context";
-import { inNamedTenant, passTenantGate, tenantGateQueries } from "./tenant-gate";
+import { batchInTenant, inTenant, type TenantRef } from "./tenant-gate";
 
 export interface GroupRef {
   id: string;
@@ -27,13 +27,14 @@ export interface GroupListResult {
   lastKey: [string, string] | null;
 }
 
-/** The groups of the tenant named by `ctx.tenantDomain` (required: the gate decides 403/404). */
-export async function listTenantGroups(ctx: Ctx, page: GroupPage): Promise<GroupListResult> {
-  if (ctx.tenantDomain === undefined) throw new Error("listTenantGroups needs the tenant the request names");
-  const scope = inNamedTenant(ctx, groups.tenantId, ctx.tenantDomain);
+/** The groups of the tenant the request names (the gate decides 403/404). */
+export async function listTenantGroups(ctx: Ctx, tenant: TenantRef, page: GroupPage): Promise<GroupListResult> {
+  const scope = inTenant(ctx, groups.tenantId, tenant);
   const conditions: SQL[] = [scope];
   if (page.kind === "after") conditions.push(sql`(${groups.name}, ${groups.id}) > (${page.after[0]}, ${page.after[1]})`);
-  const [counted, rows, gateRows] = await ctx.db.batch([
+  const {
+    results: [counted, rows],
+  } = await batchInTenant(ctx, tenant, [
     ctx.db.select({ n: count() }).from(groups).where(scope),
     ctx.db
       .select({ id: groups.id, name: groups.name })
@@ -42,9 +43,7 @@ export async function listTenantGroups(ctx: Ctx, page: GroupPage): Promise<Group
       .orderBy(asc(groups.name), asc(groups.id))
       .limit(page.limit + 1)
       .offset(page.kind === "offset" ? page.offset : 0),
-    ...tenantGateQueries(ctx),
   ]);
-  passTenantGate(ctx, gateRows);
   const data = rows.slice(0, page.limit);
   const last = data.at(-1);
   return { groups: data, total: counted[0]?.n ?? 0, hasMore: rows.length > page.limit, lastKey: last ? [last.name, last.id] : null };

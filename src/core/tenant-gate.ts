@@ -1,10 +1,12 @@
 /**
- * A request that names its tenant by portal domain (CloudCockpit's `X-Tenant`, carried as
- * `ctx.tenantDomain`). The user verbs resolve the domain inside the batch they already send, so it
- * costs no round trip, and pass the gate before any reach check:
+ * The tenant a request names, resolved before any reach check and inside the first batch a verb
+ * already sends (no round trip of its own). Dialects name a tenant two ways — by id (the admin API's
+ * path) or by portal domain (CloudCockpit's `X-Tenant`) — and hand the verb a `TenantRef`; no verb
+ * knows which dialect asked.
  *
- * - a domain that is not the token's tenant (unknown ones included) → 403;
- * - for a `platform` token the domain selects the tenant; an unknown one → 404.
+ * - by id: a token bound to another tenant → 403 (the claims decide); the platform's id selects.
+ * - by domain: a domain that is not the token's tenant (unknown ones included) → 403; for a
+ *   `platform` token the domain selects the tenant, and an unknown one → 404.
  *
  * The gate only ever adds a check: the request then reaches what the token reaches *within that
  * tenant* (a platform token is confined to it; an owner or user outside it answers as absent).
@@ -14,6 +16,10 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { tenants } from "../db/schema";
 import type { Ctx } from "./context";
 import { forbidden, notFound, type Subject } from "./errors";
+import { tenantForbiddenByClaims } from "./principal";
+
+/** A tenant as a request names it. */
+export type TenantRef = { id: string } | { domain: string };
 
 /** Domains are stored trimmed and lower-case; `X-Tenant` is compared the same way. */
 export function normaliseDomain(domain: string): string {
@@ -26,35 +32,56 @@ export function tenantIdOfDomain(domain: string): SQL {
 }
 
 /**
- * Rows of the tenant a domain names, and — for a token bound to a tenant — of that tenant only (a
+ * Rows of the tenant a ref names, and — for a token bound to a tenant — of that tenant only (a
  * mismatch is refused by the gate with 403 anyway; this keeps the SQL honest on its own).
  */
-export function inNamedTenant(ctx: Ctx, column: SQLiteColumn, domain: string): SQL {
+export function inTenant(ctx: Ctx, column: SQLiteColumn, ref: TenantRef): SQL {
   const p = ctx.principal;
-  const byDomain = eq(column, tenantIdOfDomain(domain));
-  return p.role === "platform" ? byDomain : (and(byDomain, eq(column, p.tenantId ?? "")) as SQL);
+  const named = "id" in ref ? eq(column, ref.id) : eq(column, tenantIdOfDomain(ref.domain));
+  return p.role === "platform" ? named : (and(named, eq(column, p.tenantId ?? "")) as SQL);
 }
 
-/** The gate's read, to append to a verb's first batch: none when the request names no tenant. */
-export function tenantGateQueries(ctx: Ctx) {
-  if (ctx.tenantDomain === undefined) return [];
-  return [ctx.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.domain, normaliseDomain(ctx.tenantDomain)))];
+/** The gate's read, to append to a verb's first batch: only a domain needs one. */
+function gateQueries(ctx: Ctx, ref: TenantRef | undefined) {
+  if (ref === undefined || "id" in ref) return [];
+  return [ctx.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.domain, normaliseDomain(ref.domain)))];
 }
 
-/**
- * Checks the gate's read (the rows of tenantGateQueries) before any reach check. Returns the id of
- * the tenant the request is confined to, or null when it names none.
- */
-export function passTenantGate(ctx: Ctx, rows: { id: string }[] | undefined): string | null {
-  if (ctx.tenantDomain === undefined) return null;
+/** Checks the gate (its read's rows for a domain). Returns the id of the tenant the request is confined to, or null. */
+function passGate(ctx: Ctx, ref: TenantRef | undefined, rows: { id: string }[] | undefined): string | null {
+  if (ref === undefined) return null;
+  const p = ctx.principal;
+  if ("id" in ref) {
+    if (tenantForbiddenByClaims(p, ref.id)) throw forbidden();
+    return ref.id;
+  }
   const id = rows?.[0]?.id;
-  const p = ctx.principal;
   if (p.role === "platform") {
     if (id === undefined) throw notFound("tenant", "No tenant has this domain.");
     return id;
   }
   if (id === undefined || id !== p.tenantId) throw forbidden("The X-Tenant domain is not the token's tenant.");
   return id;
+}
+
+type Batchable = Parameters<Ctx["db"]["batch"]>[0][number];
+
+/**
+ * A verb's first round trip: its own statements, with the gate of the tenant the request names
+ * riding along. Returns their results (in order) and the tenant the request is confined to (null
+ * when it names none); the gate has passed when this returns.
+ */
+export async function batchInTenant<const T extends readonly Batchable[]>(
+  ctx: Ctx,
+  ref: TenantRef | undefined,
+  statements: T,
+): Promise<{ results: { [K in keyof T]: Awaited<T[K]> }; named: string | null }> {
+  // The claims decide a tenant named by id before anything is read.
+  if (ref !== undefined && "id" in ref) passGate(ctx, ref, undefined);
+  const gate = gateQueries(ctx, ref);
+  const all = (await ctx.db.batch([...statements, ...gate] as unknown as [Batchable, ...Batchable[]])) as unknown[];
+  const named = passGate(ctx, ref, all[statements.length] as { id: string }[] | undefined);
+  return { results: all.slice(0, statements.length) as { [K in keyof T]: Awaited<T[K]> }, named };
 }
 
 /** An owner or user read by id that lies outside the named tenant is answered as absent (404). */

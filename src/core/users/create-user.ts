@@ -5,7 +5,7 @@ import { assertPermissionsWithin } from "../ceiling";
 import { foreignKeyFailed } from "../db-errors";
 import type { Ctx } from "../context";
 import { invalid, type FieldIssue } from "../errors";
-import { assertInNamedTenant, passTenantGate, tenantGateQueries } from "../tenant-gate";
+import { assertInNamedTenant, batchInTenant, type TenantRef } from "../tenant-gate";
 import {
   checkOwnerReach,
   fieldIssues,
@@ -24,6 +24,8 @@ import { normaliseEmail, type SubroleRef, type User } from "./view";
 
 export interface CreateUserInput {
   owner: UserOwner;
+  /** The tenant the request names (CloudCockpit's X-Tenant), if any: see ../tenant-gate.ts. */
+  tenant?: TenantRef;
   /** Client-chosen id (CloudCockpit); otherwise generated. */
   id?: string;
   firstName: string;
@@ -55,13 +57,10 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
   const groupIds = input.groupIds ?? [];
   const sel = input.subrole ?? null;
 
-  const [ownerRows, subroleRows, groupRows, gateRows] = await ctx.db.batch([
-    ownerQuery(ctx, input.owner),
-    subroleQuery(ctx, input.owner, sel ?? { id: "" }),
-    groupsQuery(ctx, groupIds),
-    ...tenantGateQueries(ctx),
-  ]);
-  const named = passTenantGate(ctx, gateRows);
+  const {
+    results: [ownerRows, subroleRows, groupRows],
+    named,
+  } = await batchInTenant(ctx, input.tenant, [ownerQuery(ctx, input.owner), subroleQuery(ctx, input.owner, sel ?? { id: "" }), groupsQuery(ctx, groupIds)]);
   const { tenantId, resellerId, customerId } = checkOwnerReach(ctx, input.owner, ownerRows[0] as OwnerRow | undefined);
   assertInNamedTenant(named, tenantId, "customerId" in input.owner ? "customer" : "reseller");
 

@@ -3,18 +3,20 @@ import { users } from "../../db/schema";
 import { auditInsert } from "../audit";
 import type { Ctx } from "../context";
 import { notFound } from "../errors";
-import { assertInNamedTenant, passTenantGate, tenantGateQueries } from "../tenant-gate";
-import { assertPathCustomerClaim, userInReachOr404, userQuery, type UserLocator } from "./get-user";
+import { assertInNamedTenant, batchInTenant } from "../tenant-gate";
+import { assertPathCustomerClaim, userInReachOr404, userQuery, type UserAddress } from "./get-user";
 
 /**
  * Soft delete: the row stays for the audit trail, leaves every list of every dialect, and frees its
  * e-mail (the unique index covers live users only). A second delete is 404.
  */
-export async function deleteUser(ctx: Ctx, loc: UserLocator): Promise<void> {
-  assertPathCustomerClaim(ctx, loc.customerId, loc.project);
-  const [userRows, gateRows] = await ctx.db.batch([userQuery(ctx, loc), ...tenantGateQueries(ctx)]);
-  const named = passTenantGate(ctx, gateRows);
-  const row = userInReachOr404(ctx, loc, userRows);
+export async function deleteUser(ctx: Ctx, a: UserAddress): Promise<void> {
+  assertPathCustomerClaim(ctx, a.customerId, a.project);
+  const {
+    results: [userRows],
+    named,
+  } = await batchInTenant(ctx, a.tenant, [userQuery(ctx, a)]);
+  const row = userInReachOr404(ctx, userRows);
   assertInNamedTenant(named, row.tenantId as string, "user");
   const now = ctx.now();
   const live = and(eq(users.id, row.id as string), isNull(users.deletedAt));

@@ -4,48 +4,45 @@ import type { Ctx } from "../context";
 import { forbidden, notFound } from "../errors";
 import { customerForbiddenByClaims } from "../principal";
 import { customerMatch, type ProjectRef } from "../project-scope";
-import { tenantIdOfDomain } from "../tenant-gate";
+import { assertInNamedTenant, batchInTenant, inTenant, type TenantRef } from "../tenant-gate";
 import { normaliseEmail, toUser, userRowInReach, userSelection, type User, type UserSelectionRow } from "./view";
 
 /**
- * Where a user is looked for: by id, optionally under the customer its path names. With `project`
- * (Corti), `customerId` is the customer's key or id within that project (see ../project-scope.ts).
+ * Where a user verb looks, once the dialect has read its own addressing (a user id under a customer
+ * id, a project key + customer key, an e-mail under X-Tenant): every field is a condition, all must
+ * hold. `customerId` is the customer's id — or, with `project` (Corti), its key or id within that
+ * project (see ../project-scope.ts). `tenant` is the tenant the request names (../tenant-gate.ts).
  */
-export type UserLocator = (
-  | { userId: string; email?: undefined }
-  | { email: string; tenantId: string; userId?: undefined }
-  /** CloudCockpit: by e-mail within the tenant its `X-Tenant` domain names; with `userId`, that user only. */
-  | { email: string; tenantDomain: string; userId?: string }
-) & {
+export interface UserAddress {
+  userId?: string;
+  email?: string;
   customerId?: string;
   project?: ProjectRef | undefined;
-  tenantId?: string;
-  tenantDomain?: string;
-};
+  tenant?: TenantRef;
+}
 
-/** The conditions that select the one live user a locator names. */
-export function locatorWhere(loc: UserLocator) {
+/** The conditions that select the one live user an address names. */
+export function addressWhere(ctx: Ctx, a: UserAddress) {
   const conditions = [isNull(users.deletedAt)];
-  if (loc.userId !== undefined) conditions.push(eq(users.id, loc.userId));
-  if (loc.email !== undefined) conditions.push(eq(users.emailNorm, normaliseEmail(loc.email)));
-  if (loc.customerId !== undefined) conditions.push(customerMatch(users.customerId, { customerId: loc.customerId, project: loc.project }));
-  if (loc.tenantId !== undefined) conditions.push(eq(users.tenantId, loc.tenantId));
-  if (loc.tenantDomain !== undefined) conditions.push(eq(users.tenantId, tenantIdOfDomain(loc.tenantDomain)));
+  if (a.userId !== undefined) conditions.push(eq(users.id, a.userId));
+  if (a.email !== undefined) conditions.push(eq(users.emailNorm, normaliseEmail(a.email)));
+  if (a.customerId !== undefined) conditions.push(customerMatch(users.customerId, { customerId: a.customerId, project: a.project }));
+  if (a.tenant !== undefined) conditions.push(inTenant(ctx, users.tenantId, a.tenant));
   return and(...conditions);
 }
 
 /** The read of one live user with everything toUser needs (un-awaited, to batch). */
-export function userQuery(ctx: Ctx, loc: UserLocator) {
+export function userQuery(ctx: Ctx, a: UserAddress) {
   return ctx.db
     .select(userSelection)
     .from(users)
     .leftJoin(customers, eq(customers.id, users.customerId))
     .leftJoin(subroles, eq(subroles.id, users.subroleId))
-    .where(locatorWhere(loc));
+    .where(addressWhere(ctx, a));
 }
 
 /** 403 if the claims exclude the path's customer; then the row, or 404 if absent or out of reach. */
-export function userInReachOr404(ctx: Ctx, loc: UserLocator, rows: unknown[]): UserSelectionRow {
+export function userInReachOr404(ctx: Ctx, rows: unknown[]): UserSelectionRow {
   const row = rows[0] as UserSelectionRow | undefined;
   if (!row || !userRowInReach(ctx.principal, row)) throw notFound("user");
   return row;
@@ -56,7 +53,13 @@ export function assertPathCustomerClaim(ctx: Ctx, customerId: string | undefined
   if (customerId !== undefined && project === undefined && customerForbiddenByClaims(ctx.principal, customerId)) throw forbidden();
 }
 
-export async function getUser(ctx: Ctx, loc: UserLocator): Promise<User> {
-  assertPathCustomerClaim(ctx, loc.customerId, loc.project);
-  return toUser(userInReachOr404(ctx, loc, await userQuery(ctx, loc)));
+export async function getUser(ctx: Ctx, a: UserAddress): Promise<User> {
+  assertPathCustomerClaim(ctx, a.customerId, a.project);
+  const {
+    results: [rows],
+    named,
+  } = await batchInTenant(ctx, a.tenant, [userQuery(ctx, a)]);
+  const row = userInReachOr404(ctx, rows);
+  assertInNamedTenant(named, row.tenantId as string, "user");
+  return toUser(row);
 }

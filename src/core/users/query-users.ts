@@ -12,7 +12,7 @@ import { customers, customerUserCounts, subroles, userGroups, users } from "../.
 import type { Ctx } from "../context";
 import { forbidden, invalid } from "../errors";
 import { customerMatch, type ProjectRef } from "../project-scope";
-import { assertInNamedTenant, inNamedTenant, passTenantGate, tenantGateQueries } from "../tenant-gate";
+import { assertInNamedTenant, batchInTenant, inTenant, type TenantRef } from "../tenant-gate";
 import { checkOwnerReach, ownerQuery, type OwnerRow } from "./rules";
 import { toUser, userRowInReach, userSelection, type User } from "./view";
 
@@ -68,13 +68,12 @@ export interface UserSort {
 export type UserListScope =
   /**
    * One customer's users: reach is checked on the customer (403 from claims, else 404). With
-   * `project` (Corti), `customerId` is the customer's key or id within that project.
+   * `project` (Corti), `customerId` is the customer's key or id within that project; with `tenant`,
+   * the customer must lie in the tenant the request names (../tenant-gate.ts).
    */
-  | { customerId: string; project?: ProjectRef | undefined; resellerId?: string | undefined }
-  /** A tenant's users (CloudCockpit /v1/users): narrowed to the principal's reach. */
-  | { tenantId: string; resellerId?: string | undefined }
-  /** The same, for the tenant a portal domain names (CloudCockpit's `X-Tenant`; see ../tenant-gate.ts). */
-  | { tenantDomain: string; resellerId?: string | undefined };
+  | { customerId: string; project?: ProjectRef | undefined; resellerId?: string | undefined; tenant?: TenantRef }
+  /** A tenant's users (CloudCockpit /v1/users), narrowed to the principal's reach. */
+  | { tenant: TenantRef; resellerId?: string | undefined };
 
 export type UserPage =
   | { kind: "offset"; offset: number; limit: number; withTotal: boolean }
@@ -128,10 +127,9 @@ function conditionSql(c: UserCondition): SQL {
 function scopeSql(ctx: Ctx, scope: UserListScope): SQL[] {
   const p = ctx.principal;
   if ("customerId" in scope) return [customerMatch(users.customerId, scope)];
-  if ("tenantId" in scope && p.role !== "platform" && p.tenantId !== scope.tenantId) throw forbidden();
   // A reseller token may name only its own reseller (claims decide: 403).
   if (scope.resellerId !== undefined && p.role === "reseller" && scope.resellerId !== p.resellerId) throw forbidden();
-  const conditions: SQL[] = ["tenantId" in scope ? eq(users.tenantId, scope.tenantId) : inNamedTenant(ctx, users.tenantId, scope.tenantDomain)];
+  const conditions: SQL[] = [inTenant(ctx, users.tenantId, scope.tenant)];
   if (scope.resellerId !== undefined) conditions.push(eq(users.resellerId, scope.resellerId));
   if (p.role === "reseller") conditions.push(eq(users.resellerId, p.resellerId ?? ""));
   if (p.role === "customer") conditions.push(eq(users.customerId, p.customerId ?? ""));
@@ -205,28 +203,14 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
       : counted;
 
   const owner = "customerId" in q.scope ? q.scope : null;
+  // One batch: the owner check (a customer scope), the count (when asked), the page, and the gate
+  // of the tenant the request names.
   const withTotal = q.page.withTotal === true;
-  const gate = tenantGateQueries(ctx);
-  let ownerRows: unknown[] = [];
-  let total: number | null = null;
-  let gateRows: { id: string }[] | undefined;
-  let rows;
-  if (owner && withTotal) {
-    const [o, n, r, g] = await ctx.db.batch([ownerQuery(ctx, owner), countQuery, pageQuery, ...gate]);
-    [ownerRows, total, rows, gateRows] = [o, n[0]?.n ?? 0, r, g];
-  } else if (owner) {
-    const [o, r, g] = await ctx.db.batch([ownerQuery(ctx, owner), pageQuery, ...gate]);
-    [ownerRows, rows, gateRows] = [o, r, g];
-  } else if (withTotal) {
-    const [n, r, g] = await ctx.db.batch([countQuery, pageQuery, ...gate]);
-    [total, rows, gateRows] = [n[0]?.n ?? 0, r, g];
-  } else if (gate.length > 0) {
-    const [r, g] = await ctx.db.batch([pageQuery, ...gate]);
-    [rows, gateRows] = [r, g];
-  } else {
-    rows = await pageQuery;
-  }
-  const named = passTenantGate(ctx, gateRows);
+  const statements = [...(owner ? [ownerQuery(ctx, owner)] : []), ...(withTotal ? [countQuery] : []), pageQuery] as const;
+  const { results, named } = await batchInTenant(ctx, q.scope.tenant, statements);
+  const rows = results[results.length - 1] as Awaited<typeof pageQuery>;
+  const ownerRows = owner ? (results[0] as unknown[]) : [];
+  const total = withTotal ? (((results[owner ? 1 : 0] as { n: number }[])[0]?.n ?? 0) as number) : null;
   if (owner) assertInNamedTenant(named, checkOwnerReach(ctx, owner, ownerRows[0] as OwnerRow | undefined).tenantId, "customer");
   // Tenant-wide scopes are narrowed in SQL; this re-check keeps a bug there from leaking a row.
   const visible = rows.filter((r) => userRowInReach(ctx.principal, r));

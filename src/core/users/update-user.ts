@@ -7,8 +7,8 @@ import { revokeTokens } from "../revocation";
 import { foreignKeyFailed } from "../db-errors";
 import type { Ctx } from "../context";
 import { invalid, notFound, type FieldIssue } from "../errors";
-import { assertInNamedTenant, passTenantGate, tenantGateQueries } from "../tenant-gate";
-import { assertPathCustomerClaim, locatorWhere, userInReachOr404, userQuery, type UserLocator } from "./get-user";
+import { assertInNamedTenant, batchInTenant } from "../tenant-gate";
+import { addressWhere, assertPathCustomerClaim, userInReachOr404, userQuery, type UserAddress } from "./get-user";
 import { fieldIssues, groupIssues, groupsQuery, mapUserWriteError, passwordIssues, pickSubrole, subroleQuery, type SubroleSelector } from "./rules";
 import { normaliseEmail, toUser, type User } from "./view";
 
@@ -32,22 +32,19 @@ export interface UserPatch {
  * removed between the two makes a foreign key roll the batch back; the verb then runs once more
  * (see create-user.ts).
  */
-export async function updateUser(ctx: Ctx, loc: UserLocator, patch: UserPatch, deps: { pepper: string }, retry = true): Promise<User> {
-  assertPathCustomerClaim(ctx, loc.customerId, loc.project);
+export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, deps: { pepper: string }, retry = true): Promise<User> {
+  assertPathCustomerClaim(ctx, a.customerId, a.project);
   const issues: FieldIssue[] = fieldIssues({ firstName: patch.firstName, lastName: patch.lastName, email: patch.email, mobile: patch.mobile });
   issues.push(...passwordIssues(patch.password));
   if (issues.length > 0) throw invalid("The user is not valid.", issues);
   const sel = patch.subrole ?? undefined;
   const groupIds = patch.groupIds ?? [];
 
-  const [userRows, subroleRows, groupRows, gateRows] = await ctx.db.batch([
-    userQuery(ctx, loc),
-    subroleQuery(ctx, { user: locatorWhere(loc) }, sel ?? { id: "" }),
-    groupsQuery(ctx, groupIds),
-    ...tenantGateQueries(ctx),
-  ]);
-  const named = passTenantGate(ctx, gateRows);
-  const row = userInReachOr404(ctx, loc, userRows);
+  const {
+    results: [userRows, subroleRows, groupRows],
+    named,
+  } = await batchInTenant(ctx, a.tenant, [userQuery(ctx, a), subroleQuery(ctx, { user: addressWhere(ctx, a) }, sel ?? { id: "" }), groupsQuery(ctx, groupIds)]);
+  const row = userInReachOr404(ctx, userRows);
   assertInNamedTenant(named, row.tenantId as string, "user");
   const before = toUser(row);
 
@@ -110,7 +107,7 @@ export async function updateUser(ctx: Ctx, loc: UserLocator, patch: UserPatch, d
     ]);
     if (updated.length === 0) throw notFound("user");
   } catch (err) {
-    if (retry && foreignKeyFailed(err)) return updateUser(ctx, loc, patch, deps, false);
+    if (retry && foreignKeyFailed(err)) return updateUser(ctx, a, patch, deps, false);
     mapUserWriteError(err);
   }
   return {

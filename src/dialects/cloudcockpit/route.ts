@@ -7,9 +7,7 @@
 import { z, type OpenAPIHono, type RouteConfig, type RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ZodError, ZodType } from "zod";
-import type { Ctx } from "../../core/context";
 import { DomainError, type FieldIssue } from "../../core/errors";
-import { coreCtx } from "../../http/context";
 import { surfaceRoute } from "../../http/openapi";
 import { zodIssues } from "../../http/errors";
 import type { AppEnv } from "../../http/types";
@@ -139,7 +137,7 @@ export function ccRoute<R extends RouteConfig>(app: OpenAPIHono<AppEnv>, route: 
   app.openapi(route, handler, hook as never);
 }
 
-/** The core context of a CloudCockpit request: the tenant is the one its X-Tenant names. */
-export function ccCtx(c: Context<AppEnv>): Ctx {
-  return { ...coreCtx(c), tenantDomain: (c.req.header("x-tenant") ?? "").trim().toLowerCase() };
+/** The tenant a CloudCockpit request names: its `X-Tenant` portal domain (validated by CcHeaders). */
+export function namedTenant(c: Context<AppEnv>): { domain: string } {
+  return { domain: (c.req.header("x-tenant") ?? "").trim().toLowerCase() };
 }

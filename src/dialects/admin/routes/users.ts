@@ -1,5 +1,4 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { assertTenantClaim } from "../../../core/resources";
 import { getUser } from "../../../core/users/get-user";
 import { listTenantUsers } from "../../../core/users/list-users";
 import type { User } from "../../../core/users/view";
@@ -76,9 +75,7 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
     }),
     async (c) => {
       const { tenantId, userId } = c.req.valid("param");
-      const ctx = coreCtx(c);
-      assertTenantClaim(ctx, tenantId);
-      return c.json(userToWire(await getUser(ctx, { userId, tenantId })), 200);
+      return c.json(userToWire(await getUser(coreCtx(c), { userId, tenant: { id: tenantId } })), 200);
     },
   );
 }

@@ -1,10 +1,10 @@
 /** POST /v1/customer/{customerId}/users — seed 004: creates a customer user, answers its id. */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
-import { passwordDeps } from "../../../http/context";
+import { coreCtx, passwordDeps } from "../../../http/context";
 import { jsonBodies, requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { bodyErrors, ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute, created, createdResponse, CustomerPath, ResellerQuery } from "../route";
+import { bodyErrors, ccErrors, CcHeaders, ccRoute, cockpitRoute, created, createdResponse, CustomerPath, namedTenant, ResellerQuery } from "../route";
 import { createInput, UserCreate } from "../wire";
 
 export const route = cockpitRoute({
@@ -34,7 +34,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     const { customerId } = c.req.valid("param");
     const { resellerId } = c.req.valid("query");
     const owner = { customerId: customerId.toLowerCase(), resellerId: resellerId?.toLowerCase() };
-    const user = await createUser(ccCtx(c), createInput(owner, c.req.valid("json")), passwordDeps(c));
+    const user = await createUser(coreCtx(c), { ...createInput(owner, c.req.valid("json")), tenant: namedTenant(c) }, passwordDeps(c));
     return created(c, user);
   });
 }

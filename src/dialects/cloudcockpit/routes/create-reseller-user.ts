@@ -1,10 +1,10 @@
 /** POST /v1/reseller/{resellerId}/users — a reseller-level user (no customer), same body as seed 004. */
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
-import { passwordDeps } from "../../../http/context";
+import { coreCtx, passwordDeps } from "../../../http/context";
 import { jsonBodies, requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { bodyErrors, ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute, created, createdResponse } from "../route";
+import { bodyErrors, ccErrors, CcHeaders, ccRoute, cockpitRoute, created, createdResponse, namedTenant } from "../route";
 import { createInput, UserCreate, Uuid } from "../wire";
 
 export const route = cockpitRoute({
@@ -33,7 +33,7 @@ export const route = cockpitRoute({
 export function register(app: OpenAPIHono<AppEnv>): void {
   ccRoute(app, route, async (c) => {
     const { resellerId } = c.req.valid("param");
-    const user = await createUser(ccCtx(c), createInput({ resellerId: resellerId.toLowerCase() }, c.req.valid("json")), passwordDeps(c));
+    const user = await createUser(coreCtx(c), { ...createInput({ resellerId: resellerId.toLowerCase() }, c.req.valid("json")), tenant: namedTenant(c) }, passwordDeps(c));
     return created(c, user);
   });
 }

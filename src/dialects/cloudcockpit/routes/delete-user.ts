@@ -2,8 +2,9 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteUser } from "../../../core/users/delete-user";
 import { requireScope } from "../../../http/middleware";
+import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute } from "../route";
+import { ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
 import { EmailParam } from "../wire";
 
 export const route = cockpitRoute({
@@ -25,8 +26,7 @@ export const route = cockpitRoute({
 export function register(app: OpenAPIHono<AppEnv>): void {
   ccRoute(app, route, async (c) => {
     const { email } = c.req.valid("param");
-    const ctx = ccCtx(c);
-    await deleteUser(ctx, { email, tenantDomain: ctx.tenantDomain as string });
+    await deleteUser(coreCtx(c), { email, tenant: namedTenant(c) });
     return c.body(null, 204);
   });
 }

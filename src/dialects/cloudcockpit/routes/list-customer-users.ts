@@ -2,8 +2,9 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { queryUsers } from "../../../core/users/query-users";
 import { requireScope } from "../../../http/middleware";
+import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute, CustomerPath, ResellerQuery } from "../route";
+import { ccErrors, CcHeaders, ccRoute, cockpitRoute, CustomerPath, namedTenant, ResellerQuery } from "../route";
 import { userToWire, UserSchema } from "../wire";
 
 /**
@@ -34,8 +35,8 @@ export function register(app: OpenAPIHono<AppEnv>): void {
   ccRoute(app, route, async (c) => {
     const { customerId } = c.req.valid("param");
     const { resellerId } = c.req.valid("query");
-    const result = await queryUsers(ccCtx(c), {
-      scope: { customerId: customerId.toLowerCase(), resellerId: resellerId?.toLowerCase() },
+    const result = await queryUsers(coreCtx(c), {
+      scope: { customerId: customerId.toLowerCase(), resellerId: resellerId?.toLowerCase(), tenant: namedTenant(c) },
       where: [],
       sort: [
         { field: "lastName", dir: "asc" },

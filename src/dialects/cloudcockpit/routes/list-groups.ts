@@ -2,9 +2,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { listTenantGroups, type GroupPage } from "../../../core/groups-list";
 import { requireScope } from "../../../http/middleware";
+import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { makeToken, PagingQuery, readToken } from "../paging";
-import { ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute } from "../route";
+import { ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
 import { GroupSchema, pageOf } from "../wire";
 
 export const route = cockpitRoute({
@@ -24,8 +25,8 @@ export const route = cockpitRoute({
 export function register(app: OpenAPIHono<AppEnv>): void {
   ccRoute(app, route, async (c) => {
     const q = c.req.valid("query");
-    const ctx = ccCtx(c);
-    const fp = { tenantDomain: ctx.tenantDomain };
+    const tenant = namedTenant(c);
+    const fp = { tenantDomain: tenant.domain };
     let pageNumber = q.pageNumber;
     let page: GroupPage;
     if (q.continuationToken !== undefined) {
@@ -35,7 +36,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     } else {
       page = { kind: "offset", offset: (pageNumber - 1) * q.pageSize, limit: q.pageSize };
     }
-    const result = await listTenantGroups(ctx, page);
+    const result = await listTenantGroups(coreCtx(c), tenant, page);
     return c.json(
       {
         items: result.groups,

@@ -2,9 +2,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { queryUsers, type UserCondition, type UserPage, type UserSort } from "../../../core/users/query-users";
 import { requireScope } from "../../../http/middleware";
+import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { makeToken, readToken, UsersQuery } from "../paging";
-import { ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute } from "../route";
+import { ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
 import { pageOf, userToWire, UserSchema } from "../wire";
 
 export const route = cockpitRoute({
@@ -27,8 +28,8 @@ export const route = cockpitRoute({
 export function register(app: OpenAPIHono<AppEnv>): void {
   ccRoute(app, route, async (c) => {
     const q = c.req.valid("query");
-    const ctx = ccCtx(c);
-    const tenantDomain = ctx.tenantDomain as string;
+    const tenant = namedTenant(c);
+    const tenantDomain = tenant.domain;
     const dir = q.ascending ? "asc" : "desc";
     const sort: UserSort[] =
       q.sortPropertyName === "Email"
@@ -57,7 +58,7 @@ export function register(app: OpenAPIHono<AppEnv>): void {
       page = { kind: "offset", offset: (pageNumber - 1) * q.pageSize, limit: q.pageSize, withTotal: true };
     }
 
-    const result = await queryUsers(ctx, { scope: { tenantDomain, resellerId }, where, sort, page });
+    const result = await queryUsers(coreCtx(c), { scope: { tenant, resellerId }, where, sort, page });
     const total = result.total ?? 0;
     return c.json(
       {

@@ -1,10 +1,10 @@
 /** PATCH /v1/users/{email} — changes a user of the tenant; every body field optional; 204. */
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { updateUser } from "../../../core/users/update-user";
-import { passwordDeps } from "../../../http/context";
+import { coreCtx, passwordDeps } from "../../../http/context";
 import { jsonBodies, requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { bodyErrors, ccCtx, ccErrors, CcHeaders, ccRoute, cockpitRoute } from "../route";
+import { bodyErrors, ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
 import { EmailParam, givenId, patchInput, UserPatchBody } from "../wire";
 
 export const route = cockpitRoute({
@@ -32,10 +32,9 @@ export function register(app: OpenAPIHono<AppEnv>): void {
   ccRoute(app, route, async (c) => {
     const { email } = c.req.valid("param");
     const body = c.req.valid("json");
-    const ctx = ccCtx(c);
+
     const userId = givenId(body.id);
-    const loc = { email, tenantDomain: ctx.tenantDomain as string, ...(userId !== undefined ? { userId } : {}) };
-    await updateUser(ctx, loc, patchInput(body), passwordDeps(c));
+    await updateUser(coreCtx(c), { email, tenant: namedTenant(c), ...(userId !== undefined ? { userId } : {}) }, patchInput(body), passwordDeps(c));
     return c.body(null, 204);
   });
 }
