@@ -20,18 +20,15 @@ import {
   type SubroleSelector,
   type UserOwner,
 } from "./rules";
-import { normaliseEmail, type SubroleRef, type User } from "./view";
+import { pickProfile, profileColumns, userFromRow, type StoredUser, type SubroleRef, type User, type UserProfile } from "./view";
 
-export interface CreateUserInput {
+/** A new user: its profile (./view.ts) and what places it — owner, subrole, groups — and its password. */
+export interface CreateUserInput extends Omit<UserProfile, "mobile">, Partial<Pick<UserProfile, "mobile">> {
   owner: UserOwner;
   /** The tenant the request names (CloudCockpit's X-Tenant), if any: see ../tenant-gate.ts. */
   tenant?: TenantRef;
   /** Client-chosen id (CloudCockpit); otherwise generated. */
   id?: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  mobile?: string | null;
   subrole?: SubroleSelector | null;
   groupIds?: string[];
   /** Plain password (Corti); hashed here, never stored or logged as given. */
@@ -51,7 +48,7 @@ export interface CreateUserDeps {
  * more, so the caller gets the answer the request has now (e.g. "no group of this tenant has this id").
  */
 export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateUserDeps, retry = true): Promise<User> {
-  const issues: FieldIssue[] = fieldIssues({ firstName: input.firstName, lastName: input.lastName, email: input.email, mobile: input.mobile });
+  const issues: FieldIssue[] = fieldIssues(pickProfile(input));
   issues.push(...passwordIssues(input.password));
   if (issues.length > 0) throw invalid("The user is not valid.", issues);
   const groupIds = input.groupIds ?? [];
@@ -77,16 +74,13 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
 
   const now = ctx.now();
   const actor = ctx.principal.sub;
+  const profile = profileColumns({ mobile: null, ...pickProfile(input) }) as UserProfile & { emailNorm: string };
   const row: typeof users.$inferInsert = {
     id: input.id ?? ctx.newId(),
     tenantId,
     customerId,
     resellerId,
-    firstName: input.firstName.trim(),
-    lastName: input.lastName.trim(),
-    email: input.email.trim(),
-    emailNorm: normaliseEmail(input.email),
-    mobile: input.mobile ?? null,
+    ...profile,
     status: input.status ?? "ACTIVE",
     emailVerified: false,
     isFirstLogin: true,
@@ -117,25 +111,9 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
     if (retry && foreignKeyFailed(err)) return createUser(ctx, input, deps, false);
     mapUserWriteError(err);
   }
-  return {
-    id: row.id,
-    tenantId,
-    customerId: row.customerId ?? null,
-    resellerId,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    email: row.email,
-    mobile: row.mobile ?? null,
-    status: row.status,
-    emailVerified: false,
-    isFirstLogin: true,
+  return userFromRow(
+    { ...(row as unknown as StoredUser), customerId: row.customerId ?? null, resellerId: row.resellerId ?? null, hasPassword: passwordHash !== null },
     subrole,
-    groups: groupIds.map((id) => ({ id, name: groupRows.find((g) => g.id === id)?.name ?? "" })),
-    hasPassword: passwordHash !== null,
-    extAuthRefId: row.extAuthRefId,
-    createdAt: now,
-    createdBy: actor,
-    updatedAt: now,
-    updatedBy: actor,
-  };
+    groupIds.map((id) => ({ id, name: groupRows.find((g) => g.id === id)?.name ?? "" })),
+  );
 }

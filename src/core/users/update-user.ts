@@ -10,13 +10,10 @@ import { invalid, notFound, type FieldIssue } from "../errors";
 import { assertInNamedTenant, batchInTenant } from "../tenant-gate";
 import { addressWhere, assertPathCustomerClaim, userInReachOr404, userQuery, type UserAddress } from "./get-user";
 import { fieldIssues, groupIssues, groupsQuery, mapUserWriteError, passwordIssues, pickSubrole, subroleQuery, type SubroleSelector } from "./rules";
-import { normaliseEmail, toUser, type User } from "./view";
+import { pickProfile, profileColumns, toUser, userFromRow, type StoredUser, type User, type UserProfile } from "./view";
 
-export interface UserPatch {
-  firstName?: string;
-  lastName?: string;
-  email?: string;
-  mobile?: string | null;
+/** A change: any profile fields (./view.ts), and what places the user — status, subrole, groups — and its password. */
+export interface UserPatch extends Partial<UserProfile> {
   status?: UserStatus;
   /** null removes the subrole. */
   subrole?: SubroleSelector | null;
@@ -34,7 +31,7 @@ export interface UserPatch {
  */
 export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, deps: { pepper: string }, retry = true): Promise<User> {
   assertPathCustomerClaim(ctx, a.customerId, a.project);
-  const issues: FieldIssue[] = fieldIssues({ firstName: patch.firstName, lastName: patch.lastName, email: patch.email, mobile: patch.mobile });
+  const issues: FieldIssue[] = fieldIssues(pickProfile(patch));
   issues.push(...passwordIssues(patch.password));
   if (issues.length > 0) throw invalid("The user is not valid.", issues);
   const sel = patch.subrole ?? undefined;
@@ -49,11 +46,8 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
   const before = toUser(row);
 
   const set: Partial<typeof users.$inferInsert> = {};
-  const next: Record<string, unknown> = {};
-  if (patch.firstName !== undefined) next.firstName = patch.firstName.trim();
-  if (patch.lastName !== undefined) next.lastName = patch.lastName.trim();
-  if (patch.email !== undefined) next.email = patch.email.trim();
-  if (patch.mobile !== undefined) next.mobile = patch.mobile;
+  const { emailNorm, ...profile } = profileColumns(patch);
+  const next: Record<string, unknown> = { ...profile };
   if (patch.status !== undefined) next.status = patch.status;
   if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
   let subrole = before.subrole;
@@ -80,7 +74,7 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
   if (Object.keys(changes).length === 0) return before;
 
   Object.assign(set, next);
-  if (changes.email) set.emailNorm = normaliseEmail(next.email as string);
+  if (changes.email) set.emailNorm = emailNorm as string;
   if (changes.subroleId) set.subroleId = subrole?.id ?? null;
   if (patch.password !== undefined) set.passwordHash = await hashPassword(patch.password, deps.pepper);
   const now = ctx.now();
@@ -110,13 +104,9 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
     if (retry && foreignKeyFailed(err)) return updateUser(ctx, a, patch, deps, false);
     mapUserWriteError(err);
   }
-  return {
-    ...before,
-    ...(next as Partial<User>),
+  return userFromRow(
+    { ...before, ...(next as Partial<StoredUser>), hasPassword: before.hasPassword || patch.password !== undefined, updatedAt: now, updatedBy: ctx.principal.sub },
     subrole,
-    groups: changes.groupIds ? groupIds.map((id) => ({ id, name: groupRows.find((g) => g.id === id)?.name ?? "" })) : before.groups,
-    hasPassword: before.hasPassword || patch.password !== undefined,
-    updatedAt: now,
-    updatedBy: ctx.principal.sub,
-  };
+    changes.groupIds ? groupIds.map((id) => ({ id, name: groupRows.find((g) => g.id === id)?.name ?? "" })) : before.groups,
+  );
 }

@@ -16,16 +16,44 @@ export interface SubroleRef {
   permissions: Permission[];
 }
 
-/** A user as the core hands it to the dialects: never the password hash. */
-export interface User {
-  id: string;
-  tenantId: string;
-  customerId: string | null;
-  resellerId: string | null;
+/**
+ * What a caller writes about a user as it is (the profile): one list, so that a new field of this
+ * kind is added here, in the schema, in the rules (./fields.ts) and in each dialect's wire — the
+ * create and update verbs copy, diff and audit these fields without naming them.
+ */
+export interface UserProfile {
   firstName: string;
   lastName: string;
   email: string;
   mobile: string | null;
+}
+export const PROFILE_FIELDS = ["firstName", "lastName", "email", "mobile"] as const satisfies readonly (keyof UserProfile)[];
+
+/** The profile fields present in an input (a create or a patch). */
+export function pickProfile(input: Partial<UserProfile>): Partial<UserProfile> {
+  const out: Partial<UserProfile> = {};
+  for (const f of PROFILE_FIELDS) if (input[f] !== undefined) (out as Record<string, unknown>)[f] = input[f];
+  return out;
+}
+
+/** The stored columns of profile values as given: names and e-mail trimmed, the e-mail's uniqueness key. */
+export function profileColumns(p: Partial<UserProfile>): Partial<UserProfile> & { emailNorm?: string } {
+  const out: Partial<UserProfile> & { emailNorm?: string } = {};
+  for (const f of PROFILE_FIELDS) {
+    const v = p[f];
+    if (v === undefined) continue;
+    (out as Record<string, unknown>)[f] = typeof v === "string" && f !== "mobile" ? v.trim() : v;
+  }
+  if (out.email !== undefined) out.emailNorm = normaliseEmail(out.email);
+  return out;
+}
+
+/** A user as the core hands it to the dialects: never the password hash. */
+export interface User extends UserProfile {
+  id: string;
+  tenantId: string;
+  customerId: string | null;
+  resellerId: string | null;
   status: UserStatus;
   emailVerified: boolean;
   isFirstLogin: boolean;
@@ -79,40 +107,57 @@ export const userSelection = {
 type Selected<T> = T extends { _: { data: infer D } } ? D : T extends { _: { type: infer D } } ? D : unknown;
 export type UserSelectionRow = { [K in keyof typeof userSelection]: Selected<(typeof userSelection)[K]> | null };
 
+/** The stored columns a User is assembled from (a row as read, written or about to be written). */
+export type StoredUser = Omit<User, "subrole" | "groups">;
+
+/** The one place a User is assembled: its stored columns, its subrole and its groups (sorted by name, then id). */
+export function userFromRow(row: StoredUser, subrole: SubroleRef | null, groups: { id: string; name: string }[]): User {
+  const sorted = [...groups].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+  const user = {} as Record<string, unknown>;
+  for (const k of STORED_KEYS) user[k] = row[k];
+  return { ...(user as StoredUser), subrole, groups: sorted };
+}
+
+const STORED_KEYS = [
+  "id",
+  "tenantId",
+  "customerId",
+  "resellerId",
+  ...PROFILE_FIELDS,
+  "status",
+  "emailVerified",
+  "isFirstLogin",
+  "hasPassword",
+  "extAuthRefId",
+  "createdAt",
+  "createdBy",
+  "updatedAt",
+  "updatedBy",
+] as const satisfies readonly (keyof StoredUser)[];
+
+/** A user from the row of `userSelection`. */
 export function toUser(r: UserSelectionRow): User {
-  const groups = JSON.parse((r.groupsJson as string | null) ?? "[]") as { id: string; name: string }[];
-  groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
-  return {
-    id: r.id as string,
-    tenantId: r.tenantId as string,
+  const stored = {
+    ...(r as unknown as StoredUser),
     customerId: r.customerId ?? null,
     resellerId: r.resellerId ?? null,
-    firstName: r.firstName as string,
-    lastName: r.lastName as string,
-    email: r.email as string,
     mobile: r.mobile ?? null,
-    status: r.status as UserStatus,
     emailVerified: Boolean(r.emailVerified),
     isFirstLogin: Boolean(r.isFirstLogin),
-    subrole:
-      r.subroleId == null
-        ? null
-        : {
-            id: r.subroleId,
-            code: r.subroleCode as string,
-            label: r.subroleLabel as string,
-            displayName: r.subroleDisplayName as string,
-            description: r.subroleDescription as string,
-            permissions: JSON.parse(r.subrolePermissions ?? "[]") as Permission[],
-          },
-    groups,
     hasPassword: Boolean(r.hasPassword),
-    extAuthRefId: r.extAuthRefId as string,
-    createdAt: r.createdAt as number,
-    createdBy: r.createdBy as string,
-    updatedAt: r.updatedAt as number,
-    updatedBy: r.updatedBy as string,
   };
+  const subrole: SubroleRef | null =
+    r.subroleId == null
+      ? null
+      : {
+          id: r.subroleId,
+          code: r.subroleCode as string,
+          label: r.subroleLabel as string,
+          displayName: r.subroleDisplayName as string,
+          description: r.subroleDescription as string,
+          permissions: JSON.parse(r.subrolePermissions ?? "[]") as Permission[],
+        };
+  return userFromRow(stored, subrole, JSON.parse((r.groupsJson as string | null) ?? "[]") as { id: string; name: string }[]);
 }
 
 /** Whether a read user row lies within the principal's reach (reseller-level users have no customer). */
