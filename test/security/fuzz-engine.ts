@@ -13,13 +13,19 @@
  *   invalid JSON, a wrong content type, deep nesting, duplicate keys whose last value is wrong,
  *   bodies over 64 KiB; it must be refused with a 4xx (some with an exact status).
  *
+ * On top of these, hostile strings (issue 11 §9) go into every string field of the body, path and
+ * query: control characters, quotes and brackets, combining marks, astral characters, and for
+ * e-mail fields addresses `format: "email"` refuses or oddly accepts. Each such case is valid,
+ * invalid or odd by the model in `hostileVerdict` (/doc's schema with its formats, then the core's
+ * user-field rules).
+ *
  * Every answer is then checked: never a 5xx; a status the operation documents; a body that fits the
  * schema /doc gives that status (no body where it documents none); and no secret, hash, SQL, driver
  * or stack text anywhere in it.
  */
 import fc from "fast-check";
 import { call, type Reply } from "../harness";
-import { validate } from "../worth/contract";
+import { FORMATS, validate } from "../worth/contract";
 import { FUZZ_CASES_PER_OPERATION, FUZZ_SEED, FUZZ_VERBOSE } from "./fuzz.config";
 
 export type Schema = Record<string, unknown>;
@@ -538,6 +544,136 @@ function isFreeText(s: Schema): boolean {
 }
 
 // ------------------------------------------------------------------------------------------------
+// Hostile strings (issue 11 §9)
+
+/** A hostile value; `value()` is called per case (valid e-mails are made unique). */
+interface Hostile {
+  label: string;
+  value: () => string;
+}
+
+const constant = (label: string, v: string): Hostile => ({ label, value: () => v });
+
+/** Sent to every string field. */
+export const HOSTILE_STRINGS: Hostile[] = [
+  constant("U+0001", "\u0001"),
+  constant("U+007F", "\u007f"),
+  constant("U+009F", "\u009f"),
+  constant("a newline inside", "a\nb"),
+  constant("a tab inside", "a\tb"),
+  constant("NUL inside", "a\u0000b"),
+  constant("quotes and brackets", `"'<>[]{}`),
+  constant("a combining mark", "e\u0301"),
+  constant("a combining mark alone", "\u0301 alone"),
+  constant("an emoji (astral)", "😀"),
+  constant("a mathematical letter (astral)", "𝔘"),
+  constant("astral letters with combining marks", "𝔘\u0301𝔘\u0308 😀"),
+];
+
+/** Addresses that `format: "email"` refuses: each must be refused wherever an e-mail is documented. */
+export const HOSTILE_EMAILS: Hostile[] = [
+  constant("e-mail with a quote and an empty local part", '"@.example.com'),
+  constant("e-mail with non-ASCII, brackets and a backslash", "Ω@<[é\\..example.com"),
+  constant("e-mail without a dot in the domain", "a@b"),
+  constant("e-mail with an empty domain label", "a@b..c"),
+  constant("e-mail with a space", "a b@c.d"),
+  constant("e-mail with a label starting with a hyphen", "a@-b.com"),
+  constant("e-mail with a control character", "a\u0001b@example.com"),
+  constant("e-mail with a newline inside", "a@example.com\nb@example.com"),
+  constant("e-mail with an emoji", "😀@example.com"),
+  constant("e-mail with two @", "a@b@example.com"),
+  constant("e-mail ending in a dot", "a@example.com."),
+];
+
+/** Unusual addresses `format: "email"` accepts (unique per case, so a create is never a duplicate). */
+export const ODD_VALID_EMAILS: Hostile[] = [
+  { label: "e-mail in upper case with an apostrophe", value: () => `O'BRIEN+${(++serial).toString(36)}@EXAMPLE.COM` },
+  { label: "e-mail with a tag and a deep domain", value: () => `First.Last+tag.${(++serial).toString(36)}@sub.example.co.uk` },
+  { label: "e-mail with braces, a pipe and a tilde", value: () => `{x}|y~${(++serial).toString(36)}@xn--bcher-kva.example` },
+];
+
+/**
+ * The product's rules for user text fields that /doc cannot express (src/core/users/fields.ts):
+ * names refuse blank text and control characters, a mobile control characters.
+ */
+const USER_TEXT: Record<string, "name" | "mobile"> = { firstName: "name", lastName: "name", first_name: "name", last_name: "name", mobile: "mobile" };
+
+const CONTROL = /\p{Cc}/u;
+
+/** The string alternative of a schema (the schema itself unless it is a union), or undefined if it admits none. */
+function stringSchemaOf(doc: Doc, node: unknown): Schema | undefined {
+  const s = flat(doc, node);
+  const alts = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
+  if (alts) {
+    for (const a of alts) {
+      const found = stringSchemaOf(doc, a);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const allowed = allowedTypes(doc, s);
+  return allowed === undefined || allowed.has("string") ? s : undefined;
+}
+
+/**
+ * What the product must answer a string in a field (`property`: the body property's name; none for
+ * a parameter, whose `first_name` is a filter, not a name):
+ * - invalid (a 4xx) when /doc's schema refuses it — its type, enum, const, length, pattern, or
+ *   format as ajv-formats defines it — or when the core's rule for user names and mobiles does;
+ * - valid (never refused as bad input) when it is an e-mail by `format: "email"` (that format is
+ *   the core's whole rule for an e-mail), or a user name or mobile the core's rule accepts;
+ * - odd (not asserted) otherwise: the field's own rule is not modelled here (a reference to data
+ *   such as a subrole code, a key, a secret, a filter).
+ */
+export function hostileVerdict(doc: Doc, schema: unknown, property: string | undefined, value: string): Kind {
+  if (validate(doc as never, schema, value).length > 0) return "invalid";
+  const s = stringSchemaOf(doc, schema);
+  if (s?.format === "email") return FORMATS.email!(value) ? "valid" : "invalid";
+  const rule = property !== undefined && Object.hasOwn(USER_TEXT, property) ? USER_TEXT[property] : undefined;
+  if (rule === undefined) return "odd";
+  if (CONTROL.test(value) || (rule === "name" && value.trim() === "")) return "invalid";
+  return "valid";
+}
+
+/** The hostile values for a field: every string field gets the strings, an e-mail field the addresses too. */
+function hostileValues(doc: Doc, schema: unknown): Hostile[] {
+  const s = stringSchemaOf(doc, schema);
+  if (s === undefined) return [];
+  return s.format === "email" ? [...HOSTILE_STRINGS, ...HOSTILE_EMAILS, ...ODD_VALID_EMAILS] : HOSTILE_STRINGS;
+}
+
+/** Hostile strings in every string parameter (path, query) and body field, each case of the kind the model gives. */
+function hostileMutations(doc: Doc, o: Operation, base: Parts): Mutation[] {
+  const out: Mutation[] = [];
+  const add = (where: string, schema: unknown, property: string | undefined, set: (v: string) => Partial<Parts>) => {
+    for (const h of hostileValues(doc, schema)) {
+      // Every value of a Hostile shares its verdict (unique e-mails differ only in a counter).
+      const kind = hostileVerdict(doc, schema, property, h.value());
+      out.push({ label: `${where}: hostile ${h.label}`, kind, make: () => ({ ...base, ...set(h.value()) }) });
+    }
+  };
+  for (const p of o.op.parameters ?? []) {
+    if (p.in === "path") add(`path ${p.name}`, p.schema, undefined, (v) => ({ path: { ...base.path, [p.name]: v } }));
+    else if (p.in === "query") add(`query ${p.name}`, p.schema, undefined, (v) => ({ query: [...base.query.filter(([k]) => k !== p.name), [p.name, v]] }));
+  }
+  const json = o.op.requestBody?.content["application/json"]?.schema;
+  const body = base.body;
+  if (json && base.contentType === "application/json" && body !== null && typeof body === "object" && !Array.isArray(body)) {
+    const fields = fieldsOf(doc, json, body).map((f) => ({ path: f.path, schema: f.schema as unknown }));
+    // The body's own properties that the valid case left out (a PATCH's e-mail, a mobile) too.
+    const root = flat(doc, json);
+    if (root.anyOf === undefined && root.oneOf === undefined) {
+      for (const [k, child] of Object.entries((root.properties ?? {}) as Record<string, unknown>)) if (!(k in body)) fields.push({ path: [k], schema: child });
+    }
+    for (const f of fields) {
+      const name = f.path.at(-1);
+      add(`body ${f.path.join(".")}`, f.schema, typeof name === "string" ? name : undefined, (v) => ({ body: setAt(body, f.path, v) }));
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
 // Cases
 
 /** A change to the valid parts, built only when the case is picked. */
@@ -545,6 +681,8 @@ interface Mutation {
   label: string;
   make: () => Parts;
   expect?: number[];
+  /** The case's kind when it is not the list's (hostile strings: the model decides per case). */
+  kind?: Kind;
 }
 
 function invalidMutations(doc: Doc, o: Operation, base: Parts): Mutation[] {
@@ -703,14 +841,16 @@ export function caseArb(doc: Doc, o: Operation, fx: OpFixture): fc.Arbitrary<Cas
   return validParts(doc, o, fx).chain((base) => {
     const invalid = invalidMutations(doc, o, base);
     const odd = oddMutations(doc, o, base);
+    const hostile = hostileMutations(doc, o, base);
     const pick = (list: Mutation[], kind: Kind) =>
       fc.nat({ max: list.length - 1 }).map((i) => {
         const x = list[i]!;
-        return serialise(o, x.make(), fx, kind, x.label, x.expect);
+        return serialise(o, x.make(), fx, x.kind ?? kind, x.label, x.expect);
       });
     const kinds: fc.WeightedArbitrary<Case>[] = [{ weight: 4, arbitrary: fc.constant(serialise(o, base, fx, "valid", "valid")) }];
     if (odd.length > 0) kinds.push({ weight: 2, arbitrary: pick(odd, "odd") });
     if (invalid.length > 0) kinds.push({ weight: 4, arbitrary: pick(invalid, "invalid") });
+    if (hostile.length > 0) kinds.push({ weight: 2, arbitrary: pick(hostile, "odd") });
     return fc.oneof(...kinds);
   });
 }

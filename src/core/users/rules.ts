@@ -1,6 +1,6 @@
 /**
- * The rules every dialect shares when writing a user: field limits, e-mail normalisation, the
- * subrole and group references, and the unique index that decides duplicate e-mails.
+ * The rules every dialect shares when writing a user: the field rules (./fields.ts), the subrole
+ * and group references, and the unique index that decides duplicate e-mails.
  */
 import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { customers, groups, resellers, subroles, users } from "../../db/schema";
@@ -11,7 +11,7 @@ import { customerForbiddenByClaims, customerInReach } from "../principal";
 import { customerMatch, type ProjectRef } from "../project-scope";
 import { passwordLengthOk, PASSWORD_MAX_CODE_POINTS, PASSWORD_MIN_CODE_POINTS } from "../credentials/password";
 
-export const MAX_FIELD = 255;
+export { fieldIssues, MAX_FIELD } from "./fields";
 export const MAX_GROUPS = 50;
 
 export const userUniques: UniqueRule[] = [
@@ -44,19 +44,6 @@ export type UserOwner =
 export interface SubroleSelector {
   id?: string;
   code?: string;
-}
-
-export function fieldIssues(fields: Record<string, string | null | undefined>): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  for (const [field, value] of Object.entries(fields)) {
-    if (value === undefined || value === null) continue;
-    if (value.length > MAX_FIELD) issues.push({ field, message: `At most ${MAX_FIELD} characters.` });
-    if (field !== "mobile" && value.trim().length === 0) issues.push({ field, message: "Must not be blank." });
-  }
-  if (typeof fields.email === "string" && !/^[^\s@]+@[^\s@]+$/.test(fields.email.trim())) {
-    issues.push({ field: "email", message: "Not an e-mail address." });
-  }
-  return issues;
 }
 
 export const PASSWORD_RULE = `Must be ${PASSWORD_MIN_CODE_POINTS} to ${PASSWORD_MAX_CODE_POINTS} characters (Unicode code points, after NFKC normalisation).`;

@@ -152,7 +152,7 @@ export const UserSchema = z
     resellerId: NullableUuid,
     firstName: z.string(),
     lastName: z.string(),
-    email: z.string(),
+    email: z.string().openapi({ format: "email" }),
     mobile: z.string().nullable(),
     status: z.enum(USER_STATUSES),
     emailVerified: z.boolean(),

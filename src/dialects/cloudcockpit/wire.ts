@@ -2,8 +2,8 @@
  * CloudCockpit's wire (seed 004, docs/api/cloudcockpit.md): camelCase bodies, `role{name}` ↔ subrole code,
  * `groups[{id,name}]`, bare resources and arrays, and the paged envelope of `/v1/users`. Request
  * bodies are strict: an unknown or mass-assigned property is a 400 naming it. The field rules
- * (length, blank, e-mail shape) are the core's own `fieldIssues`, run here too so that one 400 lists
- * every offending property at once.
+ * (length, blank, control characters, e-mail format) are the core's own `fieldIssues`, run here too
+ * so that one 400 lists every offending property at once.
  */
 import { z } from "@hono/zod-openapi";
 import type { CreateUserInput } from "../../core/users/create-user";
@@ -23,7 +23,7 @@ const typeError = (iss: { input?: unknown }) =>
 
 export const Uuid = z.uuid({ error: (iss) => (iss.input === undefined ? "Required." : iss.input === null ? "Must not be null." : "Must be a uuid.") });
 
-/** A required text field checked by the core's own rules (≤ 255, not blank, e-mail shape). */
+/** A required text field checked by the core's own rules (≤ 255, not blank, no control characters, e-mail format). */
 function coreText(field: "firstName" | "lastName" | "email", description: string) {
   return z
     .string({ error: typeError })
@@ -85,7 +85,7 @@ export const UserSchema = z
     id: z.uuid(),
     firstName: z.string(),
     lastName: z.string(),
-    email: z.string(),
+    email: z.string().openapi({ format: "email" }),
     role: z.object({ name: z.string() }).nullable(),
     groups: z.array(z.object({ id: z.uuid(), name: z.string() })),
   })

@@ -2,8 +2,9 @@
  * Corti's wire (seed 003, docs/api/corti.md): camelCase, the bare resource on success, `enabled` for the
  * user's status, a project and a customer addressed by key or id. Request bodies are strict: an
  * unknown or mass-assigned property (`id`, `customerId` on a user, `passwordHash`, `createdAt`…) is a
- * 400 naming it. Field rules every dialect shares (blank names, e-mail shape, password length) are
- * the core's; the limits here only bound what reaches it.
+ * 400 naming it. Field rules every dialect shares (blank names, control characters, e-mail format,
+ * password length) are the core's (src/core/users/fields.ts); the limits here only bound what
+ * reaches it.
  */
 import { z } from "@hono/zod-openapi";
 import { DomainError, type FieldIssue } from "../../core/errors";

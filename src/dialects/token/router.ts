@@ -31,7 +31,8 @@ const ClientCredentialsRequest = z
     scope: z.string().optional().openapi({ example: "users:read users:write" }),
   })
   .openapi("ClientCredentialsRequest");
-const PasswordLoginRequest = z.object({ email: z.string().max(255), password: z.string().max(256) }).openapi("PasswordLoginRequest");
+// An address that is not an e-mail (format: email) fails like an unknown one: 401, never a hint.
+const PasswordLoginRequest = z.object({ email: z.string().max(255).openapi({ format: "email" }), password: z.string().max(256) }).openapi("PasswordLoginRequest");
 const OAuthToken = z
   .object({ access_token: z.string(), token_type: z.literal("Bearer"), expires_in: z.number().int(), scope: z.string() })
   .openapi("OAuthTokenResponse");

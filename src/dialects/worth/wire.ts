@@ -10,6 +10,7 @@ import type { CreateUserInput } from "../../core/users/create-user";
 import type { UserCondition, UserField, UserListQuery, UserSort } from "../../core/users/query-users";
 import type { User } from "../../core/users/view";
 import type { CustomerSubrole } from "../../core/subroles-for-customer";
+import { CONTROL_MESSAGE, EMAIL_MESSAGE, hasControlCharacter, isEmail } from "../../core/users/fields";
 import { USER_STATUSES } from "../../db/schema";
 
 export const MAX_TEXT = 255;
@@ -29,16 +30,22 @@ const Text = requiredString()
   .max(MAX_TEXT, `At most ${MAX_TEXT} characters.`)
   .refine((s) => s.trim().length > 0, "Must not be blank.");
 
-/** The same shape the core checks (so a bad address is a validation error, not a domain one). */
-const EMAIL_SHAPE = /^\s*[^\s@]+@[^\s@]+\s*$/;
+// The core's own field rules (src/core/users/fields.ts), run here too so that a refused e-mail,
+// name or mobile is a validation error (ValidationMiddlewareError), not a domain one.
+const noControl = (s: string) => !hasControlCharacter(s);
+
+/** A user's first or last name: a Text without control characters. */
+const Name = Text.refine(noControl, CONTROL_MESSAGE);
+
 const Email = requiredString()
   .max(MAX_TEXT, `At most ${MAX_TEXT} characters.`)
-  .regex(EMAIL_SHAPE, "Not an e-mail address.")
+  .refine(isEmail, EMAIL_MESSAGE)
   .openapi({ format: "email" });
 
 /** An empty mobile means none. */
 const Mobile = requiredString()
   .max(MAX_TEXT, `At most ${MAX_TEXT} characters.`)
+  .refine(noControl, CONTROL_MESSAGE)
   .nullable()
   .transform((m) => (m === null || m.trim() === "" ? null : m))
   .openapi({ description: "Mobile number of the user; empty or null for none." });
@@ -64,8 +71,8 @@ const SubroleRef = z
 export const CreateBody = z
   .strictObject(
     {
-      first_name: Text.openapi({ description: "First name of the user" }),
-      last_name: Text.openapi({ description: "Last name of the user" }),
+      first_name: Name.openapi({ description: "First name of the user" }),
+      last_name: Name.openapi({ description: "Last name of the user" }),
       email: Email.openapi({ description: "Email address of the user" }),
       mobile: Mobile.optional(),
       subrole: SubroleRef,
@@ -89,8 +96,8 @@ const SubrolePatchRef = z
 export const PatchBody = z
   .strictObject(
     {
-      first_name: Text.optional(),
-      last_name: Text.optional(),
+      first_name: Name.optional(),
+      last_name: Name.optional(),
       email: Email.optional(),
       mobile: Mobile.optional(),
       subrole: SubrolePatchRef.optional(),
@@ -144,9 +151,10 @@ export const UserRecord = z
     is_email_verified: z.boolean(),
     is_first_login: z.boolean(),
     created_at: Iso,
-    created_by: z.string().openapi({ description: "The token subject (account or user id) that created the user." }),
+    // Not `format: uuid` as in Worth's seed: the bootstrap account's subject is its client id.
+    created_by: z.string().openapi({ description: "The token subject that created the user: an account or user id (a UUID), or the bootstrap account's client id." }),
     updated_at: Iso,
-    updated_by: z.string(),
+    updated_by: z.string().openapi({ description: "The token subject that last changed the user (as created_by)." }),
     ext_auth_ref_id: z.string().openapi({ format: "uuid" }),
     status: z.enum(USER_STATUSES),
     subrole: z
