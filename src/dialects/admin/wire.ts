@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../../core/paging";
+import type { User } from "../../core/users/view";
 import { PERMISSIONS, ROLES, SCOPES, USER_STATUSES } from "../../db/schema";
 
 /** Ids are case-insensitive on input (RFC 9562 §4): an upper-case id names the same row. */
@@ -212,4 +213,29 @@ export function rowToWire<T extends object>(row: T): any {
     out[k] = k === "createdAt" || k === "updatedAt" || k === "at" ? iso(v as number) : v;
   }
   return out;
+}
+
+/** A core user on the admin API's wire. */
+export function userToWire(u: User): z.infer<typeof UserSchema> {
+  return {
+    id: u.id,
+    tenantId: u.tenantId,
+    customerId: u.customerId,
+    resellerId: u.resellerId,
+    firstName: u.firstName,
+    lastName: u.lastName,
+    email: u.email,
+    mobile: u.mobile,
+    status: u.status,
+    emailVerified: u.emailVerified,
+    isFirstLogin: u.isFirstLogin,
+    subroleId: u.subrole?.id ?? null,
+    groupIds: u.groups.map((g) => g.id),
+    hasPassword: u.hasPassword,
+    extAuthRefId: u.extAuthRefId,
+    createdAt: new Date(u.createdAt).toISOString(),
+    createdBy: u.createdBy,
+    updatedAt: new Date(u.updatedAt).toISOString(),
+    updatedBy: u.updatedBy,
+  };
 }

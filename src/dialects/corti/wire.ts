@@ -8,6 +8,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import { DomainError, type FieldIssue } from "../../core/errors";
+import type { CreateUserInput } from "../../core/users/create-user";
+import type { UserPatch as CoreUserPatch } from "../../core/users/update-user";
 import type { CustomerRow } from "../../core/project-customers";
 import { PASSWORD_RULE } from "../../core/users/rules";
 import type { User } from "../../core/users/view";
@@ -115,6 +117,16 @@ export function userToWire(u: User): z.infer<typeof UserSchema> {
 }
 
 export const statusOf = (enabled: boolean | undefined) => (enabled === undefined ? undefined : enabled ? ("ACTIVE" as const) : ("INACTIVE" as const));
+
+/** A create body → the core's profile and password (the owner comes from the path). */
+export function createInput(b: z.infer<typeof UserCreate>): Omit<CreateUserInput, "owner"> {
+  return { email: b.email, firstName: b.firstName, lastName: b.lastName, password: b.password };
+}
+
+/** A patch body → the core's patch: names, `enabled` as the status, the password; never the e-mail. */
+export function patchInput(b: z.infer<typeof UserPatch>): CoreUserPatch {
+  return { firstName: b.firstName, lastName: b.lastName, status: statusOf(b.enabled), password: b.password };
+}
 
 // ---- customers --------------------------------------------------------------------------------
 

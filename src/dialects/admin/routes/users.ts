@@ -1,39 +1,14 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { getUser } from "../../../core/users/get-user";
 import { listTenantUsers } from "../../../core/users/list-users";
-import type { User } from "../../../core/users/view";
 import { USER_STATUSES } from "../../../db/schema";
 import { coreCtx } from "../../../http/context";
 import { BEARER, json } from "../../../http/openapi";
 import type { AppEnv } from "../../../http/types";
 import { adminErrors } from "../errors";
-import { ListQuery, listOf, UserSchema, Uuid } from "../wire";
+import { ListQuery, listOf, UserSchema, userToWire, Uuid } from "../wire";
 
 const TenantParam = z.object({ tenantId: Uuid.openapi({ param: { name: "tenantId", in: "path" } }) });
-
-export function userToWire(u: User): z.infer<typeof UserSchema> {
-  return {
-    id: u.id,
-    tenantId: u.tenantId,
-    customerId: u.customerId,
-    resellerId: u.resellerId,
-    firstName: u.firstName,
-    lastName: u.lastName,
-    email: u.email,
-    mobile: u.mobile,
-    status: u.status,
-    emailVerified: u.emailVerified,
-    isFirstLogin: u.isFirstLogin,
-    subroleId: u.subrole?.id ?? null,
-    groupIds: u.groups.map((g) => g.id),
-    hasPassword: u.hasPassword,
-    extAuthRefId: u.extAuthRefId,
-    createdAt: new Date(u.createdAt).toISOString(),
-    createdBy: u.createdBy,
-    updatedAt: new Date(u.updatedAt).toISOString(),
-    updatedBy: u.updatedBy,
-  };
-}
 
 export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(

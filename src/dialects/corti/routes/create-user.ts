@@ -6,7 +6,7 @@ import { coreCtx, passwordDeps } from "../../../http/context";
 import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiBodyErrors, cortiConflict } from "../errors";
-import { CustomerParams, UserCreate, UserSchema, userToWire } from "../wire";
+import { createInput, CustomerParams, UserCreate, UserSchema, userToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
 export const createUserRoute = cortiRoute({
@@ -31,13 +31,7 @@ export function registerCreateUser(app: OpenAPIHono<AppEnv>): void {
     const ctx = coreCtx(c);
     const user = await createUser(
       ctx,
-      {
-        owner: { customerId, project: projectRef(ctx.principal, projectId) },
-        email: body.email,
-        firstName: body.firstName,
-        lastName: body.lastName,
-        password: body.password,
-      },
+      { owner: { customerId, project: projectRef(ctx.principal, projectId) }, ...createInput(body) },
       passwordDeps(c),
     );
     return c.json(userToWire(user), 201);

@@ -6,7 +6,7 @@ import { coreCtx, passwordDeps } from "../../../http/context";
 import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiBodyErrors } from "../errors";
-import { statusOf, UserParams, UserPatch, UserSchema, userToWire } from "../wire";
+import { patchInput, UserParams, UserPatch, UserSchema, userToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
 export const updateUserRoute = cortiRoute({
@@ -28,7 +28,7 @@ export function registerUpdateUser(app: OpenAPIHono<AppEnv>): void {
     const user = await updateUser(
       ctx,
       { userId, customerId, project: projectRef(ctx.principal, projectId) },
-      { firstName: body.firstName, lastName: body.lastName, status: statusOf(body.enabled), password: body.password },
+      patchInput(body),
       passwordDeps(c),
     );
     return c.json(userToWire(user), 200);
