@@ -20,10 +20,10 @@ import {
   type SubroleSelector,
   type UserOwner,
 } from "./rules";
-import { pickProfile, profileColumns, userFromRow, type StoredUser, type SubroleRef, type User, type UserProfile } from "./view";
+import { pickProfile, PROFILE_DEFAULTS, profileColumns, userFromRow, type RequiredProfile, type StoredUser, type SubroleRef, type User, type UserProfile } from "./view";
 
 /** A new user: its profile (./view.ts) and what places it — owner, subrole, groups — and its password. */
-export interface CreateUserInput extends Omit<UserProfile, "mobile">, Partial<Pick<UserProfile, "mobile">> {
+export interface CreateUserInput extends RequiredProfile, Partial<Omit<UserProfile, keyof RequiredProfile>> {
   owner: UserOwner;
   /** The tenant the request names (CloudCockpit's X-Tenant), if any: see ../tenant-gate.ts. */
   tenant?: TenantRef;
@@ -74,7 +74,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
 
   const now = ctx.now();
   const actor = ctx.principal.sub;
-  const profile = profileColumns({ mobile: null, ...pickProfile(input) }) as UserProfile & { emailNorm: string };
+  const profile = profileColumns({ ...PROFILE_DEFAULTS, ...pickProfile(input) }) as UserProfile & { emailNorm: string };
   const row: typeof users.$inferInsert = {
     id: input.id ?? ctx.newId(),
     tenantId,

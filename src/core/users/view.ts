@@ -29,6 +29,10 @@ export interface UserProfile {
 }
 export const PROFILE_FIELDS = ["firstName", "lastName", "email", "mobile"] as const satisfies readonly (keyof UserProfile)[];
 
+/** The profile fields a create must give; the others start as PROFILE_DEFAULTS. */
+export type RequiredProfile = Pick<UserProfile, "firstName" | "lastName" | "email">;
+export const PROFILE_DEFAULTS: Omit<UserProfile, keyof RequiredProfile> = { mobile: null };
+
 /** The profile fields present in an input (a create or a patch). */
 export function pickProfile(input: Partial<UserProfile>): Partial<UserProfile> {
   const out: Partial<UserProfile> = {};
