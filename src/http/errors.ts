@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
-import { DomainError, toDomainError, unauthenticated, type FieldIssue } from "../core/errors";
+import { DomainError, ERROR_CODES, toDomainError, unauthenticated, type ErrorCode, type FieldIssue } from "../core/errors";
 import { TokenRevokedError } from "../db/client";
 import type { AppEnv } from "./types";
 
@@ -76,7 +76,42 @@ export const DEFAULT_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
-} as const satisfies Record<import("../core/errors").ErrorCode, number>;
+} as const satisfies Record<ErrorCode, number>;
+
+/**
+ * The reason phrase of each status the product answers, as RFC 7231 words them (the vendors spell
+ * their error names from these: Corti `PAYLOAD_TOO_LARGE`, CloudCockpit `PayloadTooLarge`).
+ */
+export const REASON: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Payload Too Large",
+  415: "Unsupported Media Type",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+};
+
+/**
+ * A dialect's table from core code to its status and the name it gives the error: the status is
+ * DEFAULT_STATUS's unless the vendor documents another, the name is spelled from the status's
+ * reason phrase (`spell`) unless the vendor names it otherwise. One exhaustive table per dialect,
+ * built the same way.
+ */
+export function errorTable<N extends string>(
+  spell: (reason: string) => N,
+  vendor: Partial<Record<ErrorCode, { status?: number; name?: N }>> = {},
+): Record<ErrorCode, { status: number; name: N }> {
+  const table = {} as Record<ErrorCode, { status: number; name: N }>;
+  for (const code of ERROR_CODES) {
+    const status = vendor[code]?.status ?? DEFAULT_STATUS[code];
+    table[code] = { status, name: vendor[code]?.name ?? spell(REASON[status] as string) };
+  }
+  return table;
+}
 
 /** Headers every dialect sends with an error: the Bearer challenge on 401, Retry-After on 429. */
 export function errorHeaders(err: DomainError, withChallenge: boolean): Record<string, string> {

@@ -21,3 +21,27 @@ export const BEARER = [{ bearerAuth: [] }];
 export function surfaceRoute(tag: string) {
   return <const R extends Omit<RouteConfig, "tags" | "security">>(route: R) => createRoute({ ...route, tags: [tag], security: BEARER });
 }
+
+/** What 401, 413, 415 and 429 mean on every surface, in /doc's words. */
+export const COMMON_ERRORS = {
+  401: "Missing, malformed, expired or wrongly signed bearer token",
+  413: "Body over 64 KiB",
+  415: "Body is not application/json",
+  429: "Rate limited; Retry-After says when to retry",
+} as const;
+
+/**
+ * A surface's documented error responses: each description wrapped in the surface's error body
+ * (`body`, which may pick a shape by status), the surface's own words for what it words itself and
+ * the common meanings (COMMON_ERRORS) for the rest.
+ */
+export function errorResponses<D, const K extends number, const C extends keyof typeof COMMON_ERRORS = never>(
+  body: (description: string, status: number) => D,
+  own: Record<K, string | D>,
+  common: readonly C[] = [],
+): Record<K | C, D> {
+  const out = {} as Record<number, D>;
+  for (const s of common) out[s] = body(COMMON_ERRORS[s], s);
+  for (const [s, d] of Object.entries(own) as [string, string | D][]) out[Number(s)] = typeof d === "string" ? body(d, Number(s)) : d;
+  return out as Record<K | C, D>;
+}

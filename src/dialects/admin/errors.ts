@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { ErrorCode } from "../../core/errors";
-import { DEFAULT_STATUS, errorHeaders, type ErrorRenderer } from "../../http/errors";
+import { DEFAULT_STATUS, errorHeaders, errorTable, type ErrorRenderer } from "../../http/errors";
+import { errorResponses } from "../../http/openapi";
 
 /** RFC 9457 problem details, with the error code and the correlation id as extension members. */
 export const ProblemSchema = z
@@ -15,18 +16,8 @@ export const ProblemSchema = z
   })
   .openapi("Problem");
 
-const TITLES = {
-  INVALID: "Bad Request",
-  UNAUTHENTICATED: "Unauthorized",
-  FORBIDDEN: "Forbidden",
-  NOT_FOUND: "Not Found",
-  METHOD_NOT_ALLOWED: "Method Not Allowed",
-  CONFLICT: "Conflict",
-  PAYLOAD_TOO_LARGE: "Content Too Large",
-  UNSUPPORTED_MEDIA_TYPE: "Unsupported Media Type",
-  RATE_LIMITED: "Too Many Requests",
-  INTERNAL: "Internal Server Error",
-} as const satisfies Record<ErrorCode, string>;
+/** Titles are RFC 9110's reason phrases (413 is "Content Too Large" there). */
+const TITLES = errorTable((reason) => reason, { PAYLOAD_TOO_LARGE: { name: "Content Too Large" } });
 
 export const ADMIN_STATUS = DEFAULT_STATUS satisfies Record<ErrorCode, number>;
 
@@ -34,7 +25,7 @@ export const renderProblem: ErrorRenderer = (c, err) => {
   const status = ADMIN_STATUS[err.code];
   const body: z.infer<typeof ProblemSchema> = {
     type: "about:blank",
-    title: TITLES[err.code],
+    title: TITLES[err.code].name,
     status,
     // An internal error says nothing but that it happened; the correlation id finds the log line.
     detail: err.code === "INTERNAL" ? "Internal Server Error" : err.message,
@@ -51,14 +42,14 @@ export const renderProblem: ErrorRenderer = (c, err) => {
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 
 /** The error responses every authenticated admin route documents. */
-export const adminErrors = {
-  400: problem("Invalid input: malformed id, body, query or cursor"),
-  401: problem("Missing, malformed, expired or wrongly signed bearer token"),
-  403: problem("The token lacks the admin scope, reaches another tenant or project, or would grant more than it holds"),
-  404: problem("Not found within the caller's reach"),
-  413: problem("Body over 64 KiB"),
-  415: problem("Body is not application/json"),
-  429: problem("Rate limited"),
-  500: problem("Internal error; the body carries only the correlation id"),
-} as const;
+export const adminErrors = errorResponses(
+  problem,
+  {
+    400: "Invalid input: malformed id, body, query or cursor",
+    403: "The token lacks the admin scope, reaches another tenant or project, or would grant more than it holds",
+    404: "Not found within the caller's reach",
+    500: "Internal error; the body carries only the correlation id",
+  },
+  [401, 413, 415, 429],
+);
 export const conflictResponse = { 409: problem("Conflict with an existing resource (unique key or still referenced)") } as const;

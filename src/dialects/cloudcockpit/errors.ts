@@ -4,8 +4,8 @@
  * vendor documents them. One exhaustive table from the core's codes (docs/decisions/cloudcockpit-errors.md).
  */
 import { z } from "@hono/zod-openapi";
-import type { DomainError, ErrorCode, FieldIssue } from "../../core/errors";
-import { errorHeaders, type ErrorRenderer } from "../../http/errors";
+import type { DomainError, FieldIssue } from "../../core/errors";
+import { errorHeaders, errorTable, type ErrorRenderer } from "../../http/errors";
 
 export const CcErrorSchema = z
   .object({
@@ -30,18 +30,10 @@ export type CcError = z.infer<typeof CcErrorSchema>;
  * Status and `type` per core code. A duplicate e-mail or a taken id (CONFLICT) is a 400 naming the
  * property, as the contract fixes for CloudCockpit; no CloudCockpit route answers 409.
  */
-export const CC_ERRORS = {
-  INVALID: { status: 400, type: "ValidationError" },
-  CONFLICT: { status: 400, type: "ValidationError" },
-  UNAUTHENTICATED: { status: 401, type: "Unauthorized" },
-  FORBIDDEN: { status: 403, type: "Forbidden" },
-  NOT_FOUND: { status: 404, type: "NotFound" },
-  METHOD_NOT_ALLOWED: { status: 405, type: "MethodNotAllowed" },
-  PAYLOAD_TOO_LARGE: { status: 413, type: "PayloadTooLarge" },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, type: "UnsupportedMediaType" },
-  RATE_LIMITED: { status: 429, type: "TooManyRequests" },
-  INTERNAL: { status: 500, type: "InternalServerError" },
-} as const satisfies Record<ErrorCode, { status: number; type: string }>;
+export const CC_ERRORS = errorTable((reason) => reason.replace(/ /g, ""), {
+  INVALID: { name: "ValidationError" },
+  CONFLICT: { status: 400, name: "ValidationError" },
+});
 
 /** Core names that CloudCockpit spells differently. */
 const RENAMED: Record<string, string> = {
@@ -74,7 +66,7 @@ export function groupIssues(issues: FieldIssue[]): { propertyName: string; descr
 
 /** The body of an error, or null when the status is answered without one (401, 403). */
 export function ccErrorBody(err: DomainError, correlationId: string): CcError | null {
-  const { status, type } = CC_ERRORS[err.code];
+  const { status, name: type } = CC_ERRORS[err.code];
   if (status === 401 || status === 403) return null;
   let description: string = err.message;
   if (err.code === "INTERNAL") description = "An unexpected error occurred.";

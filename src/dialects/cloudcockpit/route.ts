@@ -8,7 +8,7 @@ import { z, type OpenAPIHono, type RouteConfig, type RouteHandler } from "@hono/
 import type { Context } from "hono";
 import type { ZodError, ZodType } from "zod";
 import { DomainError, type FieldIssue } from "../../core/errors";
-import { surfaceRoute } from "../../http/openapi";
+import { errorResponses, surfaceRoute } from "../../http/openapi";
 import { zodIssues } from "../../http/errors";
 import type { AppEnv } from "../../http/types";
 import { CcErrorSchema, renderCloudCockpit } from "./errors";
@@ -48,14 +48,17 @@ export const CcHeaders = z.object({
 const errorBody = (description: string) => ({ description, content: { "application/json": { schema: CcErrorSchema } } });
 
 /** The error responses of every CloudCockpit route. */
-export const ccErrors = {
-  400: errorBody("Bad Request: each offending header, path, query or body property is listed"),
-  401: { description: "Unauthorized: missing, malformed, expired or wrongly signed bearer token (no body)" },
-  403: { description: "Forbidden: the token lacks the scope, X-Tenant / the path is outside its claims, or the role would grant more than the token holds (no body)" },
-  404: errorBody("Not Found within the caller's reach (or, for a platform token, an unknown X-Tenant)"),
-  429: errorBody("Too Many Requests (Retry-After)"),
-  500: errorBody("Internal Server Error: the body carries only the correlation id"),
-} as const;
+export const ccErrors = errorResponses(
+  // 401 and 403 are answered without a body.
+  (d, status) => (status === 401 || status === 403 ? { description: `${d} (no body)` } : errorBody(d)),
+  {
+    400: "Bad Request: each offending header, path, query or body property is listed",
+    403: "Forbidden: the token lacks the scope, X-Tenant / the path is outside its claims, or the role would grant more than the token holds",
+    404: "Not Found within the caller's reach (or, for a platform token, an unknown X-Tenant)",
+    500: "Internal Server Error: the body carries only the correlation id",
+  },
+  [401, 429],
+);
 
 /** The extra error responses of routes with a body. */
 /** The customer a `/v1/customer/{customerId}/users` route names, and the reseller it must belong to. */
@@ -83,10 +86,7 @@ export function created(c: Context<AppEnv>, user: { id: string; email: string })
   return c.json(user.id, 201);
 }
 
-export const bodyErrors = {
-  413: errorBody("Payload Too Large: body over 64 KiB"),
-  415: errorBody("Unsupported Media Type: the body is not application/json"),
-} as const;
+export const bodyErrors = errorResponses(errorBody, {}, [413, 415]);
 
 async function jsonValue(c: Context<AppEnv>): Promise<unknown> {
   try {

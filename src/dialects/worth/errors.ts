@@ -7,6 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import { DomainError, type ErrorCode } from "../../core/errors";
 import { errorHeaders, type ErrorRenderer } from "../../http/errors";
+import { errorResponses } from "../../http/openapi";
 import { WIRE_FIELD } from "./wire";
 
 export const VALIDATION_ERROR = "ValidationMiddlewareError";
@@ -108,20 +109,19 @@ const fail = (description: string) => ({ description, content: { "application/js
 const short = (description: string) => ({ description, content: { "application/json": { schema: WorthShortErrorSchema } } });
 
 /** The error responses every Worth route documents (what the shared middleware can answer). */
-export const worthErrors = {
-  400: fail("Invalid input (ValidationMiddlewareError: malformed id, body or query) or refused (CustomersApiError)"),
-  401: short("Missing, malformed, expired or wrongly signed bearer token"),
-  403: short("The token lacks the scope, names another customer, or would grant more than it holds (a subrole, another user's e-mail)"),
-  404: fail("The customer (or user) does not exist within the caller's reach"),
-  429: short("Rate limited; see Retry-After"),
-  500: short("Internal error; the body carries only the fixed text"),
-} as const;
+export const worthErrors = errorResponses(
+  (d, status) => (status === 400 || status === 404 ? fail(d) : short(d)),
+  {
+    400: "Invalid input (ValidationMiddlewareError: malformed id, body or query) or refused (CustomersApiError)",
+    403: "The token lacks the scope, names another customer, or would grant more than it holds (a subrole, another user's e-mail)",
+    404: "The customer (or user) does not exist within the caller's reach",
+    500: "Internal error; the body carries only the fixed text",
+  },
+  [401, 429],
+);
 
 /** Extra error responses of the routes with a request body. */
-export const bodyErrors = {
-  413: fail("Body over 64 KiB"),
-  415: fail("Body is not application/json"),
-} as const;
+export const bodyErrors = errorResponses(fail, {}, [413, 415]);
 
 /** PATCH answers an unknown user as Worth documents it (seed 002): 404 with errorCode INVALID. */
 export const PATCH_WORDING: Wording = { NOT_FOUND: { errorCode: "INVALID", message: "Customer user does not exist" } };
