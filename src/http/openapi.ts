@@ -4,6 +4,9 @@
  * what is its own — method, path, operationId, summary, scope, request and responses.
  */
 import { createRoute, type RouteConfig, type z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { Scope } from "../db/schema";
+import { requireAdmin, requireScope } from "./middleware";
 
 /** A JSON response of `schema` for /doc. */
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -14,12 +17,43 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, c
 /** Every authenticated operation's security requirement in /doc. */
 export const BEARER = [{ bearerAuth: [] }];
 
+/** Who may call an operation: a scope, or the admin API's check (scope admin with an administering role). */
+export type Access = Scope | "admin";
+
+const NEEDS: Record<Access, string> = {
+  "users:read": "Needs scope users:read.",
+  "users:write": "Needs scope users:write.",
+  admin: "Needs scope admin with role platform or tenant_admin.",
+};
+
+type Method = "get" | "post" | "put" | "patch" | "delete";
+
 /**
- * The route factory of a surface: `surfaceRoute("Worth")({ method, path, operationId, … })` is a
- * `createRoute` with the surface's tag and the bearer scheme.
+ * The route factory of a surface: `surfaceRoute("Worth")("get /customers/{customerID}/users",
+ * "worth.listCustomerUsers", "users:read", { summary, description, request, responses })` is a
+ * `createRoute` with the surface's tag, the bearer scheme, and the access check both enforced (the
+ * route's first middleware) and documented (its description says what it needs) from one value.
  */
 export function surfaceRoute(tag: string) {
-  return <const R extends Omit<RouteConfig, "tags" | "security">>(route: R) => createRoute({ ...route, tags: [tag], security: BEARER });
+  return <const R extends Omit<RouteConfig, "tags" | "security" | "method" | "path" | "operationId">>(
+    signature: `${Method} /${string}`,
+    operationId: string,
+    access: Access,
+    route: R & { description: string },
+  ) => {
+    const [method, path] = signature.split(" ") as [Method, string];
+    const check = access === "admin" ? requireAdmin() : requireScope(access);
+    return createRoute({
+      ...route,
+      method,
+      path,
+      operationId,
+      tags: [tag],
+      security: BEARER,
+      description: `${route.description} ${NEEDS[access]}`,
+      middleware: [check, ...((route.middleware as MiddlewareHandler[] | undefined) ?? [])],
+    });
+  };
 }
 
 /** What 401, 413, 415 and 429 mean on every surface, in /doc's words. */

@@ -2,20 +2,16 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import { jsonBodies, requireScope } from "../../../http/middleware";
+import { jsonBodies } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { bodyErrors, ccErrors, CcHeaders, ccRoute, cockpitRoute, created, createdResponse, CustomerPath, namedTenant, ResellerQuery } from "../route";
 import { createInput, UserCreate } from "../wire";
 
-export const route = cockpitRoute({
-  method: "post",
-  operationId: "cloudcockpit.createCustomerUser",
-  path: "/customer/{customerId}/users",
+export const route = cockpitRoute("post /customer/{customerId}/users", "cloudcockpit.createCustomerUser", "users:write", {
   summary: "Create a Customer User",
   description:
     "Creates a new User with the provided UserViewModel. Answers 201 with the new user's id as a JSON string and a Location header " +
-    "(the user's PATCH/DELETE address). A duplicate e-mail or a taken id is a 400 naming `email` or `id`. Needs scope users:write.",
-  middleware: [requireScope("users:write"), ...jsonBodies()] as const,
+    "(the user's PATCH/DELETE address). A duplicate e-mail or a taken id is a 400 naming `email` or `id`.",
   request: {
     headers: CcHeaders,
     params: CustomerPath,
@@ -27,6 +23,7 @@ export const route = cockpitRoute({
     ...ccErrors,
     ...bodyErrors,
   },
+  middleware: [...jsonBodies()] as const,
 });
 
 export function register(app: OpenAPIHono<AppEnv>): void {

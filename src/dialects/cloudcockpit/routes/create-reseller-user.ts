@@ -2,20 +2,16 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import { jsonBodies, requireScope } from "../../../http/middleware";
+import { jsonBodies } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { bodyErrors, ccErrors, CcHeaders, ccRoute, cockpitRoute, created, createdResponse, namedTenant } from "../route";
 import { createInput, UserCreate, Uuid } from "../wire";
 
-export const route = cockpitRoute({
-  method: "post",
-  operationId: "cloudcockpit.createResellerUser",
-  path: "/reseller/{resellerId}/users",
+export const route = cockpitRoute("post /reseller/{resellerId}/users", "cloudcockpit.createResellerUser", "users:write", {
   summary: "Create a Reseller User",
   description:
     "Creates a reseller-level user (it belongs to no customer). `role.name` must be a tenant-wide subrole code. Answers 201 with the new " +
-    "user's id as a JSON string and a Location header. A reseller token may only name its own reseller. Needs scope users:write.",
-  middleware: [requireScope("users:write"), ...jsonBodies()] as const,
+    "user's id as a JSON string and a Location header. A reseller token may only name its own reseller.",
   request: {
     headers: CcHeaders,
     params: z.object({
@@ -28,6 +24,7 @@ export const route = cockpitRoute({
     ...ccErrors,
     ...bodyErrors,
   },
+  middleware: [...jsonBodies()] as const,
 });
 
 export function register(app: OpenAPIHono<AppEnv>): void {

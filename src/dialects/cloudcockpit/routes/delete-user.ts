@@ -1,21 +1,16 @@
 /** DELETE /v1/users/{email} — soft delete: the user leaves every list of every dialect; again → 404. */
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteUser } from "../../../core/users/delete-user";
-import { requireScope } from "../../../http/middleware";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
 import { EmailParam } from "../wire";
 
-export const route = cockpitRoute({
-  method: "delete",
-  operationId: "cloudcockpit.deleteUser",
-  path: "/users/{email}",
+export const route = cockpitRoute("delete /users/{email}", "cloudcockpit.deleteUser", "users:write", {
   summary: "Delete a User",
   description:
     "Removes the user the e-mail names (case-insensitively) in the X-Tenant tenant. The record is kept for the audit trail; the " +
-    "user leaves every list and its e-mail is free again. Answers 204; a second delete is 404. Needs scope users:write.",
-  middleware: [requireScope("users:write")] as const,
+    "user leaves every list and its e-mail is free again. Answers 204; a second delete is 404.",
   request: { headers: CcHeaders, params: z.object({ email: EmailParam }) },
   responses: {
     204: { description: "No Content: deleted" },

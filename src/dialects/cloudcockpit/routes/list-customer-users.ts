@@ -1,7 +1,6 @@
 /** GET /v1/customer/{customerId}/users — every user of the customer, as a bare array sorted by name. */
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { queryUsers } from "../../../core/users/query-users";
-import { requireScope } from "../../../http/middleware";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { ccErrors, CcHeaders, ccRoute, cockpitRoute, CustomerPath, namedTenant, ResellerQuery } from "../route";
@@ -13,13 +12,9 @@ import { userToWire, UserSchema } from "../wire";
  */
 export const MAX_CUSTOMER_USERS = 50_000;
 
-export const route = cockpitRoute({
-  method: "get",
-  operationId: "cloudcockpit.listCustomerUsers",
-  path: "/customer/{customerId}/users",
+export const route = cockpitRoute("get /customer/{customerId}/users", "cloudcockpit.listCustomerUsers", "users:read", {
   summary: "Get the Users of a Customer",
-  description: "Every user of the customer, sorted by last name, first name, then id. Needs scope users:read.",
-  middleware: [requireScope("users:read")] as const,
+  description: "Every user of the customer, sorted by last name, first name, then id.",
   request: {
     headers: CcHeaders,
     params: CustomerPath,

@@ -1,20 +1,15 @@
 /** GET /v1/users/groups — the tenant's groups, in the paged envelope of docs/api/cloudcockpit.md#paging. */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { listTenantGroups, type GroupPage } from "../../../core/groups-list";
-import { requireScope } from "../../../http/middleware";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { makeToken, PagingQuery, readToken } from "../paging";
 import { ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
 import { GroupSchema, pageOf } from "../wire";
 
-export const route = cockpitRoute({
-  method: "get",
-  operationId: "cloudcockpit.listGroups",
-  path: "/users/groups",
+export const route = cockpitRoute("get /users/groups", "cloudcockpit.listGroups", "users:read", {
   summary: "Get the User Groups of the Tenant",
-  description: "The groups users may be put in, sorted by name then id. Needs scope users:read.",
-  middleware: [requireScope("users:read")] as const,
+  description: "The groups users may be put in, sorted by name then id.",
   request: { headers: CcHeaders, query: PagingQuery },
   responses: {
     200: { description: "OK", content: { "application/json": { schema: pageOf(GroupSchema, "CloudCockpit_GroupPage") } } },

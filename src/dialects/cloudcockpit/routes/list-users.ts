@@ -1,23 +1,18 @@
 /** GET /v1/users — the tenant's users, paged as docs/api/cloudcockpit.md#paging says (page numbers or a continuation token). */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { queryUsers, type UserCondition, type UserPage, type UserSort } from "../../../core/users/query-users";
-import { requireScope } from "../../../http/middleware";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { makeToken, readToken, UsersQuery } from "../paging";
 import { ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
 import { pageOf, userToWire, UserSchema } from "../wire";
 
-export const route = cockpitRoute({
-  method: "get",
-  operationId: "cloudcockpit.listUsers",
-  path: "/users",
+export const route = cockpitRoute("get /users", "cloudcockpit.listUsers", "users:read", {
   summary: "Get the Users of the Tenant",
   description:
     "The users of the X-Tenant tenant within the token's reach (a reseller token sees its reseller's users only), sorted by " +
     "`sortPropertyName` with the id as the last key. `continuationToken` resumes right after the last item of the page it came " +
-    "with, even when users are added in between. Needs scope users:read.",
-  middleware: [requireScope("users:read")] as const,
+    "with, even when users are added in between.",
   request: { headers: CcHeaders, query: UsersQuery },
   responses: {
     200: { description: "OK", content: { "application/json": { schema: pageOf(UserSchema, "CloudCockpit_UserPage") } } },

@@ -2,20 +2,16 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { updateUser } from "../../../core/users/update-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import { jsonBodies, requireScope } from "../../../http/middleware";
+import { jsonBodies } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { bodyErrors, ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
 import { EmailParam, givenId, patchInput, UserPatchBody } from "../wire";
 
-export const route = cockpitRoute({
-  method: "patch",
-  operationId: "cloudcockpit.updateUser",
-  path: "/users/{email}",
+export const route = cockpitRoute("patch /users/{email}", "cloudcockpit.updateUser", "users:write", {
   summary: "Update a User",
   description:
     "Changes the user the e-mail names (case-insensitively) in the X-Tenant tenant. Absent fields are kept; `groups` replaces the " +
-    "user's groups; a new `email` must be free. Answers 204. Needs scope users:write.",
-  middleware: [requireScope("users:write"), ...jsonBodies()] as const,
+    "user's groups; a new `email` must be free. Answers 204.",
   request: {
     headers: CcHeaders,
     params: z.object({ email: EmailParam }),
@@ -26,6 +22,7 @@ export const route = cockpitRoute({
     ...ccErrors,
     ...bodyErrors,
   },
+  middleware: [...jsonBodies()] as const,
 });
 
 export function register(app: OpenAPIHono<AppEnv>): void {

@@ -3,19 +3,14 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createProjectCustomer } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
-import { requireAdmin } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiBodyErrors, cortiConflict } from "../errors";
 import { cortiCustomerError, CustomerCreate, CustomerSchema, customerToWire, ProjectParams } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
-export const createCustomerRoute = cortiRoute({
-  method: "post",
-  operationId: "corti.createCustomer",
-  path: "/projects/{projectId}/customers",
+export const createCustomerRoute = cortiRoute("post /projects/{projectId}/customers", "corti.createCustomer", "admin", {
   summary: "Create a customer in the project",
-  description: "Needs scope admin with role platform or tenant_admin.",
-  middleware: [requireAdmin()] as const,
+  description: "Its customerId (the key) is unique within the project; a project-narrowed token creates customers of its own project only.",
   request: { params: ProjectParams, body: jsonBody(CustomerCreate) },
   responses: {
     201: json(CustomerSchema, "The customer created"),

@@ -3,19 +3,14 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { projectRef } from "../../../core/project-scope";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiBodyErrors, cortiConflict } from "../errors";
 import { createInput, CustomerParams, UserCreate, UserSchema, userToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
-export const createUserRoute = cortiRoute({
-  method: "post",
-  operationId: "corti.createUser",
-  path: "/projects/{projectId}/customers/{customerId}/users",
+export const createUserRoute = cortiRoute("post /projects/{projectId}/customers/{customerId}/users", "corti.createUser", "users:write", {
   summary: "Create a new user and add it to the customer",
-  description: "With a password (16–64 Unicode code points, NFKC-normalised, never truncated) the user can log in at POST /auth/token at once. Needs scope users:write.",
-  middleware: [requireScope("users:write")] as const,
+  description: "With a password (16–64 Unicode code points, NFKC-normalised, never truncated) the user can log in at POST /auth/token at once.",
   request: { params: CustomerParams, body: jsonBody(UserCreate) },
   responses: {
     201: json(UserSchema, "User created successfully"),

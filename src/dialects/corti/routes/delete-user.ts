@@ -3,19 +3,14 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { projectRef } from "../../../core/project-scope";
 import { deleteUser } from "../../../core/users/delete-user";
 import { coreCtx } from "../../../http/context";
-import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiErrors } from "../errors";
 import { UserParams } from "../wire";
 import { cortiRoute } from "./common";
 
-export const deleteUserRoute = cortiRoute({
-  method: "delete",
-  operationId: "corti.deleteUser",
-  path: "/projects/{projectId}/customers/{customerId}/users/{userId}",
+export const deleteUserRoute = cortiRoute("delete /projects/{projectId}/customers/{customerId}/users/{userId}", "corti.deleteUser", "users:write", {
   summary: "Delete a user",
-  description: "Soft delete: the user leaves every list and can no longer log in; its e-mail is free again. Needs scope users:write.",
-  middleware: [requireScope("users:write")] as const,
+  description: "Soft delete: the user leaves every list and can no longer log in; its e-mail is free again.",
   request: { params: UserParams },
   responses: { 204: { description: "The user was deleted" }, ...cortiErrors },
 });

@@ -3,19 +3,14 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { listProjectCustomers } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
-import { requireAdmin } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiErrors } from "../errors";
 import { CustomerList, customerToWire, PageQuery, pageWindow, ProjectParams } from "../wire";
 import { cortiRoute, json } from "./common";
 
-export const listCustomersRoute = cortiRoute({
-  method: "get",
-  operationId: "corti.listCustomers",
-  path: "/projects/{projectId}/customers",
+export const listCustomersRoute = cortiRoute("get /projects/{projectId}/customers", "corti.listCustomers", "admin", {
   summary: "List the project's customers",
-  description: "Oldest first. Needs scope admin with role platform or tenant_admin.",
-  middleware: [requireAdmin()] as const,
+  description: "Oldest first.",
   request: { params: ProjectParams, query: PageQuery },
   responses: { 200: json(CustomerList, "A page of the project's customers"), ...cortiErrors },
 });

@@ -3,19 +3,14 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { projectRef } from "../../../core/project-scope";
 import { queryUsers } from "../../../core/users/query-users";
 import { coreCtx } from "../../../http/context";
-import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiErrors } from "../errors";
 import { CustomerParams, PageQuery, pageWindow, UserList, userToWire } from "../wire";
 import { cortiRoute, json } from "./common";
 
-export const listUsersRoute = cortiRoute({
-  method: "get",
-  operationId: "corti.listUsers",
-  path: "/projects/{projectId}/customers/{customerId}/users",
+export const listUsersRoute = cortiRoute("get /projects/{projectId}/customers/{customerId}/users", "corti.listUsers", "users:read", {
   summary: "List the customer's users",
-  description: "Oldest first. Needs scope users:read.",
-  middleware: [requireScope("users:read")] as const,
+  description: "Oldest first.",
   request: { params: CustomerParams, query: PageQuery },
   responses: { 200: json(UserList, "A page of the customer's users"), ...cortiErrors },
 });

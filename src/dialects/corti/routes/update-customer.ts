@@ -3,19 +3,14 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { updateProjectCustomer } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
-import { requireAdmin } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiBodyErrors } from "../errors";
 import { cortiCustomerError, CustomerParams, CustomerPatch, CustomerSchema, customerToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
-export const updateCustomerRoute = cortiRoute({
-  method: "patch",
-  operationId: "corti.updateCustomer",
-  path: "/projects/{projectId}/customers/{customerId}",
+export const updateCustomerRoute = cortiRoute("patch /projects/{projectId}/customers/{customerId}", "corti.updateCustomer", "admin", {
   summary: "Update a customer of the project",
-  description: "displayName, tenantName, region, isNfr (null clears tenantName or region). Needs scope admin with role platform or tenant_admin.",
-  middleware: [requireAdmin()] as const,
+  description: "displayName, tenantName, region, isNfr (null clears tenantName or region).",
   request: { params: CustomerParams, body: jsonBody(CustomerPatch) },
   responses: { 200: json(CustomerSchema, "The customer as updated"), ...cortiBodyErrors },
 });

@@ -3,19 +3,14 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { projectRef } from "../../../core/project-scope";
 import { updateUser } from "../../../core/users/update-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { cortiBodyErrors } from "../errors";
 import { patchInput, UserParams, UserPatch, UserSchema, userToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
-export const updateUserRoute = cortiRoute({
-  method: "patch",
-  operationId: "corti.updateUser",
-  path: "/projects/{projectId}/customers/{customerId}/users/{userId}",
+export const updateUserRoute = cortiRoute("patch /projects/{projectId}/customers/{customerId}/users/{userId}", "corti.updateUser", "users:write", {
   summary: "Update a user",
-  description: "firstName, lastName, enabled (false: the user can no longer log in) and password. The e-mail cannot be changed here. Needs scope users:write.",
-  middleware: [requireScope("users:write")] as const,
+  description: "firstName, lastName, enabled (false: the user can no longer log in) and password. The e-mail cannot be changed here.",
   request: { params: UserParams, body: jsonBody(UserPatch) },
   responses: { 200: json(UserSchema, "The user as updated"), ...cortiBodyErrors },
 });

@@ -2,22 +2,17 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
 import { bodyErrors, worthErrors } from "../errors";
 import { CreateBody, CreatedResponse, createInput, UuidParam } from "../wire";
 
-export const route = worthRoute({
-  method: "post",
-  operationId: "worth.createCustomerUser",
-  path: "/customers/{customerID}/users",
+export const route = worthRoute("post /customers/{customerID}/users", "worth.createCustomerUser", "users:write", {
   summary: "Create Customer User",
   description:
     "Creates a user under the customer. The subrole must be one of the customer's own or a tenant-wide one, with id and code agreeing. " +
-    "A duplicate e-mail (case-insensitive, tenant-wide) is a 400 INVALID. Needs scope users:write.",
-  middleware: [requireScope("users:write")] as const,
+    "A duplicate e-mail (case-insensitive, tenant-wide) is a 400 INVALID.",
   request: {
     params: z.object({ customerID: UuidParam("customerID") }),
     body: { required: true, content: { "application/json": { schema: CreateBody } } },

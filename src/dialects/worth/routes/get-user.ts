@@ -2,20 +2,15 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { getUser } from "../../../core/users/get-user";
 import { coreCtx } from "../../../http/context";
-import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
 import { worthErrors } from "../errors";
 import { UserResponse, userToWire, UuidParam } from "../wire";
 
-export const route = worthRoute({
-  method: "get",
-  operationId: "worth.getCustomerUser",
-  path: "/customers/{customerID}/users/{userID}",
+export const route = worthRoute("get /customers/{customerID}/users/{userID}", "worth.getCustomerUser", "users:read", {
   summary: "Get Customer User By ID",
-  description: "One user of the customer; an unknown user is 404 NOT_FOUND \"Customer user Not Found\". Needs scope users:read.",
-  middleware: [requireScope("users:read")] as const,
+  description: "One user of the customer; an unknown user is 404 NOT_FOUND \"Customer user Not Found\".",
   request: { params: z.object({ customerID: UuidParam("customerID"), userID: UuidParam("userID") }) },
   responses: {
     200: json(UserResponse, "OK"),

@@ -2,20 +2,15 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { subrolesForCustomer } from "../../../core/subroles-for-customer";
 import { coreCtx } from "../../../http/context";
-import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
 import { worthErrors } from "../errors";
 import { SubrolesResponse, subroleToWire, UuidParam } from "../wire";
 
-export const route = worthRoute({
-  method: "get",
-  operationId: "worth.listCustomerSubroles",
-  path: "/customers/{customerID}/subroles",
+export const route = worthRoute("get /customers/{customerID}/subroles", "worth.listCustomerSubroles", "users:read", {
   summary: "Get Customer Subroles",
-  description: "The customer's own subroles and the tenant-wide ones, by code. Needs scope users:read.",
-  middleware: [requireScope("users:read")] as const,
+  description: "The customer's own subroles and the tenant-wide ones, by code.",
   request: { params: z.object({ customerID: UuidParam("customerID") }) },
   responses: {
     200: json(SubrolesResponse, "OK"),

@@ -2,22 +2,17 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { queryUsers } from "../../../core/users/query-users";
 import { coreCtx } from "../../../http/context";
-import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
 import { worthErrors } from "../errors";
 import { ListQuery, ListResponse, listQueryFromWire, userToWire, UuidParam } from "../wire";
 
-export const route = worthRoute({
-  method: "get",
-  operationId: "worth.listCustomerUsers",
-  path: "/customers/{customerID}/users",
+export const route = worthRoute("get /customers/{customerID}/users", "worth.listCustomerUsers", "users:read", {
   summary: "Get Customer Users",
   description:
     "A page of the customer's users, newest first unless sorted otherwise (ties broken by id, so pages never overlap). " +
-    "`total_items` counts every user matching the filters. Needs scope users:read.",
-  middleware: [requireScope("users:read")] as const,
+    "`total_items` counts every user matching the filters.",
   request: { params: z.object({ customerID: UuidParam("customerID") }), query: ListQuery },
   responses: {
     200: json(ListResponse, "OK"),

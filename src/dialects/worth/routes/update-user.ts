@@ -2,22 +2,17 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { updateUser } from "../../../core/users/update-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import { requireScope } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
 import { bodyErrors, PATCH_WORDING, patchNotFound, worded, worthErrors } from "../errors";
 import { PatchBody, patchInput, UpdatedResponse, UuidParam } from "../wire";
 
-export const route = worthRoute({
-  method: "patch",
-  operationId: "worth.updateCustomerUser",
-  path: "/customers/{customerID}/users/{userID}",
+export const route = worthRoute("patch /customers/{customerID}/users/{userID}", "worth.updateCustomerUser", "users:write", {
   summary: "Update Customer User By ID",
   description:
     "Changes any non-empty subset of first_name, last_name, email, mobile, subrole and status. An e-mail taken by another user is a 400 INVALID; " +
-    "an unknown user is a 404 with errorCode INVALID, as Worth documents it. Needs scope users:write.",
-  middleware: [requireScope("users:write")] as const,
+    "an unknown user is a 404 with errorCode INVALID, as Worth documents it.",
   request: {
     params: z.object({ customerID: UuidParam("customerID"), userID: UuidParam("userID") }),
     body: { required: true, content: { "application/json": { schema: PatchBody } } },
