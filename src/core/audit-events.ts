@@ -1,10 +1,9 @@
-import { and, asc, eq, gte, sql, type SQL } from "drizzle-orm";
-import { auditEvents, tenants } from "../db/schema";
+import { and, asc, eq, gte, type SQL } from "drizzle-orm";
+import { auditEvents } from "../db/schema";
 import { narrowedAuditWhere } from "./ceiling";
 import type { Ctx } from "./context";
-import { notFound } from "./errors";
-import { decodeCursor, splitPage } from "./paging";
 import { assertTenantClaim } from "./resources";
+import { tenantPage } from "./tenant-page";
 
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 
@@ -35,20 +34,12 @@ export async function listAuditEvents(
   if (filter.actorId !== undefined) conditions.push(eq(t.actorId, filter.actorId));
   if (filter.targetId !== undefined) conditions.push(eq(t.targetId, filter.targetId));
   if (filter.since !== undefined) conditions.push(gte(t.at, filter.since));
-  const scope = `audit-events:${tenantId}`;
-  if (page.cursor !== undefined) {
-    const [at, id] = decodeCursor(page.cursor, ["number", "string"], scope);
-    conditions.push(sql`(${t.at}, ${t.id}) > (${at}, ${id})`);
-  }
-  const [tenant, rows] = await ctx.db.batch([
-    ctx.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)),
+  const query = (after: SQL | undefined) =>
     ctx.db
       .select()
       .from(t)
-      .where(and(...conditions))
+      .where(and(...conditions, after))
       .orderBy(asc(t.at), asc(t.id))
-      .limit(page.limit + 1),
-  ]);
-  if (tenant.length === 0) throw notFound("tenant");
-  return splitPage(rows, page.limit, (r) => [r.at, r.id], scope);
+      .limit(page.limit + 1);
+  return tenantPage<AuditEventRow>(ctx, tenantId, `audit-events:${tenantId}`, { at: t.at, id: t.id }, page, query, (r) => [r.at, r.id]);
 }

@@ -13,8 +13,8 @@ import { assertNotNarrowed, narrowedWhere } from "./ceiling";
 import type { Ctx } from "./context";
 import { constraintConflict, type UniqueRule } from "./db-errors";
 import { forbidden, invalid, notFound, type FieldIssue, type Subject } from "./errors";
-import { decodeCursor, splitPage } from "./paging";
 import { tenantForbiddenByClaims, type Principal } from "./principal";
+import { tenantPage } from "./tenant-page";
 
 /** A table owned by a tenant, with the columns every resource has. */
 export type TenantTable = SQLiteTable & {
@@ -213,23 +213,15 @@ export async function listResources<T extends TenantTable>(
 ): Promise<{ data: Row<T>[]; nextCursor: string | null }> {
   assertTenantClaim(ctx, tenantId);
   const t = spec.table;
-  const conditions: SQL[] = [];
-  const scope = `${spec.subject}s:${tenantId}`;
-  if (input.cursor !== undefined) {
-    const [at, id] = decodeCursor(input.cursor, ["number", "string"], scope);
-    conditions.push(sql`(${t.createdAt}, ${t.id}) > (${at}, ${id})`);
-  }
-  const [tenant, rows] = await ctx.db.batch([
-    tenantExists(ctx, tenantId),
+  const query = (after: SQL | undefined) =>
     ctx.db
       .select()
       .from(t as AnyTable)
-      .where(visible(ctx, spec, tenantId, ...conditions))
+      .where(visible(ctx, spec, tenantId, ...(after ? [after] : [])))
       .orderBy(asc(t.createdAt), asc(t.id))
-      .limit(input.limit + 1),
-  ]);
-  if (tenant.length === 0) throw notFound("tenant");
-  return splitPage(rows as Row<T>[], input.limit, (r) => [r.createdAt as number, r.id as string], scope);
+      .limit(input.limit + 1);
+  const keyOf = (r: Row<T>): [number, string] => [r.createdAt as number, r.id as string];
+  return tenantPage(ctx, tenantId, `${spec.subject}s:${tenantId}`, { at: t.createdAt, id: t.id }, input, query, keyOf);
 }
 
 export async function updateResource<T extends TenantTable>(

@@ -56,12 +56,14 @@ export function surfaceRoute(tag: string) {
   };
 }
 
-/** What 401, 413, 415 and 429 mean on every surface, in /doc's words. */
+/** What these statuses mean on every surface, in /doc's words (a surface may word one itself). */
 export const COMMON_ERRORS = {
   401: "Missing, malformed, expired or wrongly signed bearer token",
+  404: "Not found within the caller's reach (answered exactly like a missing one)",
   413: "Body over 64 KiB",
   415: "Body is not application/json",
   429: "Rate limited; Retry-After says when to retry",
+  500: "Internal error; the body says nothing more (the correlation id finds the log line)",
 } as const;
 
 /**

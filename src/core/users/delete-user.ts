@@ -3,21 +3,14 @@ import { users } from "../../db/schema";
 import { auditInsert } from "../audit";
 import type { Ctx } from "../context";
 import { notFound } from "../errors";
-import { assertInNamedTenant, batchInTenant } from "../tenant-gate";
-import { assertPathCustomerClaim, userInReachOr404, userQuery, type UserAddress } from "./get-user";
+import { readUser, type UserAddress } from "./get-user";
 
 /**
  * Soft delete: the row stays for the audit trail, leaves every list of every dialect, and frees its
  * e-mail (the unique index covers live users only). A second delete is 404.
  */
 export async function deleteUser(ctx: Ctx, a: UserAddress): Promise<void> {
-  assertPathCustomerClaim(ctx, a.customerId, a.project);
-  const {
-    results: [userRows],
-    named,
-  } = await batchInTenant(ctx, a.tenant, [userQuery(ctx, a)]);
-  const row = userInReachOr404(ctx, userRows);
-  assertInNamedTenant(named, row.tenantId as string, "user");
+  const { row } = await readUser(ctx, a, []);
   const now = ctx.now();
   const live = and(eq(users.id, row.id as string), isNull(users.deletedAt));
   // The event goes first, written only while the user is still live: a concurrent delete that won

@@ -53,13 +53,25 @@ export function assertPathCustomerClaim(ctx: Ctx, customerId: string | undefined
   if (customerId !== undefined && project === undefined && customerForbiddenByClaims(ctx.principal, customerId)) throw forbidden();
 }
 
-export async function getUser(ctx: Ctx, a: UserAddress): Promise<User> {
+type Batchable = Parameters<Ctx["db"]["batch"]>[0][number];
+
+/**
+ * A verb's first round trip over one user: the user an address names — within the caller's reach
+ * and the tenant the request names, else 403 (claims) or 404 — and, in the same batch, whatever else
+ * the verb reads (`more`, their results in order).
+ */
+export async function readUser<const M extends readonly Batchable[]>(
+  ctx: Ctx,
+  a: UserAddress,
+  more: M,
+): Promise<{ row: UserSelectionRow; more: { [K in keyof M]: Awaited<M[K]> } }> {
   assertPathCustomerClaim(ctx, a.customerId, a.project);
-  const {
-    results: [rows],
-    named,
-  } = await batchInTenant(ctx, a.tenant, [userQuery(ctx, a)]);
-  const row = userInReachOr404(ctx, rows);
+  const { results, named } = await batchInTenant(ctx, a.tenant, [userQuery(ctx, a), ...more]);
+  const row = userInReachOr404(ctx, results[0] as unknown[]);
   assertInNamedTenant(named, row.tenantId as string, "user");
-  return toUser(row);
+  return { row, more: results.slice(1) as unknown as { [K in keyof M]: Awaited<M[K]> } };
+}
+
+export async function getUser(ctx: Ctx, a: UserAddress): Promise<User> {
+  return toUser((await readUser(ctx, a, [])).row);
 }

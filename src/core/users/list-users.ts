@@ -1,11 +1,9 @@
-import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, isNull, type SQL } from "drizzle-orm";
 import { customers, subroles, users, type UserStatus } from "../../db/schema";
 import type { Ctx } from "../context";
-import { notFound } from "../errors";
-import { decodeCursor, splitPage } from "../paging";
 import { assertTenantClaim } from "../resources";
-import { tenants } from "../../db/schema";
-import { normaliseEmail, toUser, userSelection, type User } from "./view";
+import { tenantPage } from "../tenant-page";
+import { normaliseEmail, toUser, userSelection, type User, type UserSelectionRow } from "./view";
 
 export interface TenantUserFilter {
   customerId?: string;
@@ -32,23 +30,16 @@ export async function listTenantUsers(
   if (filter.email !== undefined) conditions.push(eq(users.emailNorm, normaliseEmail(filter.email)));
   // A project-scoped token reaches that project's customers only (docs/api/auth.md#project-narrowed-tokens), as getUser decides.
   if (ctx.principal.projectId !== null) conditions.push(eq(customers.projectId, ctx.principal.projectId));
-  const scope = `users:${tenantId}`;
-  if (page.cursor !== undefined) {
-    const [at, id] = decodeCursor(page.cursor, ["number", "string"], scope);
-    conditions.push(sql`(${users.createdAt}, ${users.id}) > (${at}, ${id})`);
-  }
-  const [tenant, rows] = await ctx.db.batch([
-    ctx.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)),
+  const query = (after: SQL | undefined) =>
     ctx.db
       .select(userSelection)
       .from(users)
       .leftJoin(customers, eq(customers.id, users.customerId))
       .leftJoin(subroles, eq(subroles.id, users.subroleId))
-      .where(and(...conditions))
+      .where(and(...conditions, after))
       .orderBy(asc(users.createdAt), asc(users.id))
-      .limit(page.limit + 1),
-  ]);
-  if (tenant.length === 0) throw notFound("tenant");
-  const result = splitPage(rows, page.limit, (r) => [r.createdAt, r.id], scope);
+      .limit(page.limit + 1);
+  const keyOf = (r: UserSelectionRow): [number, string] => [r.createdAt as number, r.id as string];
+  const result = await tenantPage(ctx, tenantId, `users:${tenantId}`, { at: users.createdAt, id: users.id }, page, query, keyOf);
   return { data: result.data.map(toUser), nextCursor: result.nextCursor };
 }

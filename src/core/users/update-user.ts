@@ -7,8 +7,7 @@ import { revokeTokens } from "../revocation";
 import { foreignKeyFailed } from "../db-errors";
 import type { Ctx } from "../context";
 import { invalid, notFound, type FieldIssue } from "../errors";
-import { assertInNamedTenant, batchInTenant } from "../tenant-gate";
-import { addressWhere, assertPathCustomerClaim, userInReachOr404, userQuery, type UserAddress } from "./get-user";
+import { addressWhere, assertPathCustomerClaim, readUser, type UserAddress } from "./get-user";
 import { fieldIssues, groupIssues, groupsQuery, mapUserWriteError, passwordIssues, pickSubrole, subroleQuery, type SubroleSelector } from "./rules";
 import { pickProfile, profileColumns, toUser, userFromRow, type StoredUser, type User, type UserProfile } from "./view";
 
@@ -30,6 +29,7 @@ export interface UserPatch extends Partial<UserProfile> {
  * (see create-user.ts).
  */
 export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, deps: { pepper: string }, retry = true): Promise<User> {
+  // The claims decide before the body does (403 before 400), as in every verb.
   assertPathCustomerClaim(ctx, a.customerId, a.project);
   const issues: FieldIssue[] = fieldIssues(pickProfile(patch));
   issues.push(...passwordIssues(patch.password));
@@ -38,11 +38,9 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
   const groupIds = patch.groupIds ?? [];
 
   const {
-    results: [userRows, subroleRows, groupRows],
-    named,
-  } = await batchInTenant(ctx, a.tenant, [userQuery(ctx, a), subroleQuery(ctx, { user: addressWhere(ctx, a) }, sel ?? { id: "" }), groupsQuery(ctx, groupIds)]);
-  const row = userInReachOr404(ctx, userRows);
-  assertInNamedTenant(named, row.tenantId as string, "user");
+    row,
+    more: [subroleRows, groupRows],
+  } = await readUser(ctx, a, [subroleQuery(ctx, { user: addressWhere(ctx, a) }, sel ?? { id: "" }), groupsQuery(ctx, groupIds)]);
   const before = toUser(row);
 
   const set: Partial<typeof users.$inferInsert> = {};

@@ -47,9 +47,7 @@ export const adminErrors = errorResponses(
   {
     400: "Invalid input: malformed id, body, query or cursor",
     403: "The token lacks the admin scope, reaches another tenant or project, or would grant more than it holds",
-    404: "Not found within the caller's reach",
-    500: "Internal error; the body carries only the correlation id",
   },
-  [401, 413, 415, 429],
+  [401, 404, 413, 415, 429, 500],
 );
 export const conflictResponse = { 409: problem("Conflict with an existing resource (unique key or still referenced)") } as const;

@@ -44,10 +44,8 @@ export const cortiErrors = errorResponses(
   {
     400: "Invalid input: path, query or body (details name each field)",
     403: "The token lacks the route's scope or role, or would grant more than it holds (another user's password)",
-    404: "The project, customer or user does not exist within the caller's reach",
-    500: "Internal error; the body says nothing more",
   },
-  [401, 429],
+  [401, 404, 429, 500],
 );
 
 /** The error responses of Corti routes with a JSON body. */

@@ -114,10 +114,8 @@ export const worthErrors = errorResponses(
   {
     400: "Invalid input (ValidationMiddlewareError: malformed id, body or query) or refused (CustomersApiError)",
     403: "The token lacks the scope, names another customer, or would grant more than it holds (a subrole, another user's e-mail)",
-    404: "The customer (or user) does not exist within the caller's reach",
-    500: "Internal error; the body carries only the fixed text",
   },
-  [401, 429],
+  [401, 404, 429, 500],
 );
 
 /** Extra error responses of the routes with a request body. */
