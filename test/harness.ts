@@ -111,19 +111,6 @@ export async function create(tenant: Tenant, kind: string, body: Record<string, 
   return (await call("POST", `/api/v1/tenants/${tenant.id}/${kind}`, { token: tenant.admin, body, expect: 201 })).body;
 }
 
-/** Tokens of every role for one customer of a tenant, signed with the real secret. */
-export async function roleTokens(tenant: Tenant, customer: { id: string; resellerId?: string | null }) {
-  const all = "users:read users:write";
-  return {
-    customer: await sign({ sub: crypto.randomUUID(), role: "customer", tenant_id: tenant.id, customer_id: customer.id, scope: all }),
-    customerNoScope: await sign({ sub: crypto.randomUUID(), role: "customer", tenant_id: tenant.id, customer_id: customer.id, scope: "" }),
-    reseller: customer.resellerId
-      ? await sign({ sub: crypto.randomUUID(), role: "reseller", tenant_id: tenant.id, reseller_id: customer.resellerId, scope: all })
-      : undefined,
-    tenantAdmin: tenant.admin,
-  };
-}
-
 /** Asserts an RFC 9457 problem body, whole. */
 export function expectProblem(r: Reply, status: number, code: string, extra: Record<string, unknown> = {}) {
   expect(r.status).toBe(status);

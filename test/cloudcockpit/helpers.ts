@@ -4,7 +4,8 @@
  * included), calls that send `X-Tenant`, and whole-body error assertions.
  */
 import { expect } from "vitest";
-import { call, create, freshTenant, platformToken, sign, unique, type CallOptions, type Reply, type Tenant } from "../harness";
+import { call, unique, type CallOptions, type Reply, type Tenant } from "../harness";
+import { ALL, world } from "../world";
 
 export const V = "/v1";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,58 +40,51 @@ export interface CcWorld {
 }
 
 export async function ccWorld(): Promise<CcWorld> {
-  const tenant = await freshTenant();
-  const [reseller, otherReseller] = await Promise.all([create(tenant, "resellers", { name: "Reseller" }), create(tenant, "resellers", { name: "Other" })]);
-  const [customer, sibling, direct] = await Promise.all([
-    create(tenant, "customers", { name: "Contoso", resellerId: reseller.id }),
-    create(tenant, "customers", { name: "Sibling", resellerId: reseller.id }),
-    create(tenant, "customers", { name: "Direct" }),
-  ]);
-  const [cro, viewer, foreign, ...groups] = await Promise.all([
-    create(tenant, "subroles", { customerId: customer.id, code: "cro", label: "CRO", displayName: "CRO", permissions: ["customer_user:read"] }),
-    create(tenant, "subroles", { code: "viewer", label: "Viewer", displayName: "Viewer", permissions: ["customer_user:read"] }),
-    create(tenant, "subroles", { customerId: sibling.id, code: "sib", label: "Sib", displayName: "Sib", permissions: [] }),
-    create(tenant, "groups", { name: "Alpha" }),
-    create(tenant, "groups", { name: "Beta" }),
-    create(tenant, "groups", { name: "Gamma" }),
-  ]);
-  const all = "users:read users:write";
-  const mk = (role: string, scope: string, extra: Record<string, string> = {}) => sign({ sub: crypto.randomUUID(), role, tenant_id: tenant.id, scope, ...extra });
-  const tokens = {
-    platform: await platformToken(),
-    tenantAdmin: tenant.admin,
-    reseller: await mk("reseller", all, { reseller_id: reseller.id }),
-    customer: await mk("customer", all, { customer_id: customer.id }),
-    read: {
-      tenantAdmin: await mk("tenant_admin", "users:read"),
-      reseller: await mk("reseller", "users:read", { reseller_id: reseller.id }),
-      customer: await mk("customer", "users:read", { customer_id: customer.id }),
+  const as = (scope: string) => ({
+    tenantAdmin: { role: "tenant_admin", scope },
+    reseller: { role: "reseller", reseller: 0, scope },
+    customer: { role: "customer", customer: 0, scope },
+  });
+  const [all, read, write] = [as(ALL), as("users:read"), as("users:write")];
+  const w = await world({
+    resellers: [{ name: "Reseller" }, { name: "Other" }],
+    customers: [{ name: "Contoso", reseller: 0 }, { name: "Sibling", reseller: 0 }, { name: "Direct" }],
+    subroles: [
+      { customer: 0, code: "cro", label: "CRO", displayName: "CRO", permissions: ["customer_user:read"] },
+      { code: "viewer", label: "Viewer", displayName: "Viewer", permissions: ["customer_user:read"] },
+      { customer: 1, code: "sib", label: "Sib", displayName: "Sib", permissions: [] },
+    ],
+    groups: [{ name: "Alpha" }, { name: "Beta" }, { name: "Gamma" }],
+    tokens: {
+      reseller: all.reseller,
+      customer: all.customer,
+      readTenantAdmin: read.tenantAdmin,
+      readReseller: read.reseller,
+      readCustomer: read.customer,
+      writeTenantAdmin: write.tenantAdmin,
+      writeReseller: write.reseller,
+      writeCustomer: write.customer,
     },
-    write: {
-      tenantAdmin: await mk("tenant_admin", "users:write"),
-      reseller: await mk("reseller", "users:write", { reseller_id: reseller.id }),
-      customer: await mk("customer", "users:write", { customer_id: customer.id }),
-    },
-  };
+  });
+  const t = w.tokens;
+  const [cro, viewer, foreign] = w.subroles;
+  const tokens = { platform: w.platform, tenantAdmin: w.tenant.admin, reseller: t.reseller, customer: t.customer };
   return {
-    tenant,
-    reseller,
-    otherReseller,
-    customer,
-    sibling,
-    direct,
-    cro,
-    viewer,
-    foreign,
-    groups: groups.map((g) => ({ id: g.id, name: g.name })),
+    tenant: w.tenant,
+    reseller: w.resellers[0]!,
+    otherReseller: w.resellers[1]!,
+    customer: w.customers[0] as CcWorld["customer"],
+    sibling: w.customers[1] as CcWorld["sibling"],
+    direct: w.customers[2] as CcWorld["direct"],
+    cro: cro!,
+    viewer: viewer!,
+    foreign: foreign!,
+    groups: w.groups.map((g) => ({ id: g.id, name: g.name })),
     tokens: {
       ...tokens,
-      all: [
-        { label: "platform", token: tokens.platform },
-        { label: "tenant_admin", token: tokens.tenantAdmin },
-        { label: "reseller", token: tokens.reseller },
-        { label: "customer", token: tokens.customer },
-      ],
+      read: { tenantAdmin: t.readTenantAdmin, reseller: t.readReseller, customer: t.readCustomer },
+      write: { tenantAdmin: t.writeTenantAdmin, reseller: t.writeReseller, customer: t.writeCustomer },
+      all: Object.entries({ platform: tokens.platform, tenant_admin: tokens.tenantAdmin, reseller: tokens.reseller, customer: tokens.customer }).map(([label, token]) => ({ label, token })),
     },
   };
 }
@@ -162,9 +156,6 @@ export function expectCc(r: Reply, status: number, errors: { propertyName: strin
     errors,
   });
 }
-
-/** The matrix's error check (the authMatrix helper calls it with 401, 403 or 404). */
-export const expectCcError = (r: Reply, status: number) => expectCc(r, status);
 
 export function isUuid(s: unknown): boolean {
   return typeof s === "string" && UUID.test(s);

@@ -4,7 +4,8 @@
  */
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { call, create, freshTenant, sign, unique, type Reply, type Tenant } from "../harness";
+import { call, create, sign, unique, type Reply, type Tenant } from "../harness";
+import { world as buildWorld } from "../world";
 
 export const CORTI = "/functions/v1/public";
 export const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -31,18 +32,19 @@ export interface World {
 
 /** A fresh tenant with a project and a customer of that project (through the admin API). */
 export async function world(opts: { reseller?: boolean } = {}): Promise<World> {
-  const tenant = await freshTenant();
   const projectKey = unique("proj").toLowerCase();
-  const project = await create(tenant, "projects", { key: projectKey, name: "Console project" });
-  const resellerId = opts.reseller ? (await create(tenant, "resellers", { name: "Reseller" })).id : null;
   const customerKey = unique("cust");
-  const customer = await create(tenant, "customers", { name: "Contoso Hospital", projectId: project.id, key: customerKey, ...(resellerId ? { resellerId } : {}) });
+  const w = await buildWorld({
+    projects: [{ key: projectKey, name: "Console project" }],
+    resellers: opts.reseller ? 1 : 0,
+    customers: [{ name: "Contoso Hospital", project: 0, key: customerKey, ...(opts.reseller ? { reseller: 0 } : {}) }],
+  });
   const customersPath = `${CORTI}/projects/${projectKey}/customers`;
   const customerPath = `${customersPath}/${customerKey}`;
   return {
-    tenant,
-    project: { id: project.id, key: projectKey },
-    customer: { id: customer.id, key: customerKey, resellerId },
+    tenant: w.tenant,
+    project: { id: w.projects[0]!.id, key: projectKey },
+    customer: { id: w.customers[0]!.id, key: customerKey, resellerId: w.resellers[0]?.id ?? null },
     customerPath,
     usersPath: `${customerPath}/users`,
     customersPath,

@@ -5,7 +5,8 @@
  */
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
-import { call, create, freshTenant, platformToken, unique, type Tenant } from "../harness";
+import { unique, type Tenant } from "../harness";
+import { world, type AccountSpec, type UserSpec } from "../world";
 import { OMIT, uniqueDomain, uniqueEmail, type Doc, type Hints, type OpFixture, type Operation } from "./fuzz-engine";
 
 export interface Row {
@@ -38,84 +39,67 @@ export interface FuzzWorld {
 
 const PASSWORD = "Fuzz-P@ssw0rd-0123456789";
 
-async function many<T>(n: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  return Promise.all(Array.from({ length: n }, (_, i) => make(i)));
-}
+/** How many rows of each throwaway kind a world holds. */
+const THROWAWAY = 25;
 
 export async function buildWorld(doc: Doc, opts: { throwaway?: string[] } = {}): Promise<FuzzWorld> {
-  const tenant = await freshTenant();
-  const platform = await platformToken();
-  const projects = await many(2, () => create(tenant, "projects", { key: unique("p").toLowerCase(), name: "Project" }));
-  const resellers = await many(2, () => create(tenant, "resellers", { name: "Reseller" }));
-  const customers = [
-    await create(tenant, "customers", { name: "Main", projectId: projects[0].id, resellerId: resellers[0].id, key: unique("c") }),
-    await create(tenant, "customers", { name: "Second", projectId: projects[0].id, resellerId: resellers[1].id, key: unique("c") }),
-    await create(tenant, "customers", { name: "Third" }),
-  ];
-  const subroles = [
-    await create(tenant, "subroles", { customerId: customers[0].id, code: "cro", label: "CRO", displayName: "CRO", description: "d", permissions: ["customer_user:read", "customer_user:write"] }),
-    await create(tenant, "subroles", { code: "viewer", label: "Viewer", displayName: "Viewer", permissions: ["customer_user:read"] }),
-  ];
-  const groups = await many(3, (i) => create(tenant, "groups", { name: `Group ${i}` }));
-  const acct = await call("POST", `/api/v1/tenants/${tenant.id}/accounts`, {
-    token: tenant.admin,
-    body: { name: "fuzz client", role: "tenant_admin", scopes: ["users:read", "users:write", "admin"] },
-    expect: 201,
-  });
-  const accounts = [acct.body, ...(await many(2, () => create(tenant, "accounts", { name: "Reader", role: "customer", customerId: customers[0].id, scopes: ["users:read"] })))];
-  const worthUser = (email: string) =>
-    call("POST", `/auth/api/v1/customers/${customers[0].id}/users`, {
-      token: tenant.admin,
-      body: { first_name: "Fuzz", last_name: "User", email, subrole: { id: subroles[0].id, code: "cro", label: "CRO" } },
-      expect: 200,
-    }).then((r) => ({ id: r.body.data.user_id as string, email }));
-  const users: Row[] = await many(8, () => worthUser(`${unique("u")}@fuzz.example.com`));
+  /** The throwaway specs of a kind, when it is asked for. */
+  const spare = <S>(kind: string, make: (i: number) => S): S[] => (opts.throwaway?.includes(kind) ? Array.from({ length: THROWAWAY }, (_, i) => make(i)) : []);
+  const cro = { customer: 0, code: "cro", label: "CRO", displayName: "CRO", description: "d", permissions: ["customer_user:read", "customer_user:write"] };
+  const worthUser = (email: string): UserSpec => ({ via: "worth", customer: 0, email, firstName: "Fuzz", lastName: "User", subrole: 0 });
   const login = { email: `${unique("login")}@fuzz.example.com`, password: PASSWORD };
-  await call("POST", `/functions/v1/public/projects/${projects[0].key}/customers/${customers[0].key}/users`, {
-    token: tenant.admin,
-    body: { email: login.email, firstName: "Log", lastName: "In", password: login.password },
-    expect: 201,
+  const w = await world({
+    projects: [...Array.from({ length: 2 }, () => ({ key: unique("p").toLowerCase(), name: "Project" })), ...spare("projects", () => ({ key: unique("tp").toLowerCase(), name: "Throwaway" }))],
+    resellers: [{ name: "Reseller" }, { name: "Reseller" }, ...spare("resellers", () => ({ name: "Throwaway" }))],
+    customers: [
+      { name: "Main", project: 0, reseller: 0, key: unique("c") },
+      { name: "Second", project: 0, reseller: 1, key: unique("c") },
+      { name: "Third" },
+      ...spare("customers", () => ({ name: "Throwaway" })),
+    ],
+    subroles: [
+      cro,
+      { code: "viewer", label: "Viewer", displayName: "Viewer", permissions: ["customer_user:read"] },
+      ...spare("subroles", () => ({ code: unique("ts").toLowerCase(), label: "T", displayName: "T", permissions: [] })),
+    ],
+    groups: [...Array.from({ length: 3 }, (_, i) => ({ name: `Group ${i}` })), ...spare("groups", () => ({ name: unique("tg") }))],
+    accounts: [
+      { name: "fuzz client", role: "tenant_admin", scopes: ["users:read", "users:write", "admin"] },
+      { name: "Reader", role: "customer", customer: 0, scopes: ["users:read"] },
+      { name: "Reader", role: "customer", customer: 0, scopes: ["users:read"] },
+      ...spare("accounts", (): AccountSpec => ({ name: "Throwaway", role: "tenant_admin", scopes: [] })),
+    ],
+    users: [
+      ...Array.from({ length: 8 }, () => worthUser(`${unique("u")}@fuzz.example.com`)),
+      { via: "corti", customer: 0, email: login.email, firstName: "Log", lastName: "In", password: login.password },
+      ...spare("users", (i) => worthUser(`${unique(`t${i}`)}@fuzz.example.com`)),
+    ],
   });
-
+  // Each kind's rows in the order of their specs: the world's own first, then its throwaway ones.
+  const own = { projects: 2, resellers: 2, customers: 3, subroles: 2, groups: 3, accounts: 3, users: 9 } as const;
+  const rows: Record<keyof typeof own, Row[]> = { ...w, users: w.users.map((u) => ({ id: u.id, email: u.email })) };
   const throwaway: Record<string, Row[]> = {};
   for (const kind of opts.throwaway ?? []) {
-    const n = 25;
-    throwaway[kind] = await many(n, (i) => {
-      switch (kind) {
-        case "projects":
-          return create(tenant, kind, { key: unique("tp").toLowerCase(), name: "Throwaway" });
-        case "resellers":
-          return create(tenant, kind, { name: "Throwaway" });
-        case "customers":
-          return create(tenant, kind, { name: "Throwaway" });
-        case "subroles":
-          return create(tenant, kind, { code: unique("ts").toLowerCase(), label: "T", displayName: "T", permissions: [] });
-        case "groups":
-          return create(tenant, kind, { name: unique("tg") });
-        case "accounts":
-          return create(tenant, kind, { name: "Throwaway", role: "tenant_admin", scopes: [] });
-        case "users":
-          return worthUser(`${unique(`t${i}`)}@fuzz.example.com`);
-        default:
-          throw new Error(kind);
-      }
-    });
+    if (!(kind in own)) throw new Error(kind);
+    throwaway[kind] = rows[kind as keyof typeof own].slice(own[kind as keyof typeof own]);
   }
+  const client = w.accounts[0]!;
   return {
     doc,
-    tenant,
-    platform,
-    projects,
-    resellers,
-    customers,
-    subroles,
-    groups,
-    accounts,
-    users,
+    tenant: w.tenant,
+    platform: w.platform,
+    projects: rows.projects.slice(0, own.projects),
+    resellers: rows.resellers.slice(0, own.resellers),
+    customers: rows.customers.slice(0, own.customers),
+    subroles: rows.subroles.slice(0, own.subroles),
+    groups: rows.groups.slice(0, own.groups),
+    accounts: rows.accounts.slice(0, own.accounts),
+    // The password login's user (the ninth) is not one of the users the operations point at.
+    users: rows.users.slice(0, 8),
     login,
-    client: { id: acct.body.clientId, secret: acct.body.clientSecret },
+    client: { id: client.clientId, secret: client.clientSecret },
     throwaway,
-    secrets: [env.JWT_SECRET, env.BOOTSTRAP_CLIENT_SECRET, env.PASSWORD_PEPPER, acct.body.clientSecret, PASSWORD],
+    secrets: [env.JWT_SECRET, env.BOOTSTRAP_CLIENT_SECRET, env.PASSWORD_PEPPER, client.clientSecret, PASSWORD],
   };
 }
 

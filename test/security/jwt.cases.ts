@@ -1,12 +1,12 @@
 /**
- * The JWT attack set of issue 6 (RFC 8725): brokenTokens() of test/auth-matrix.ts plus what it
- * lacks, each with the status a route must answer. Built from one valid token, whose claims the
- * variants keep; `accept` cases are the controls at the edges (inside the 30 s leeway).
+ * The JWT attack set of issue 6 (RFC 8725): the base set of broken tokens (brokenTokens(), which
+ * matrix.edges.test.ts also runs against every route) plus the attacks it lacks, each with the status
+ * a route must answer. Built from one valid token, whose claims the variants keep; `accept` cases are
+ * the controls at the edges (inside the 30 s leeway).
  */
 import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { SURFACES, type SurfaceName } from "../../src/surfaces";
-import { brokenTokens } from "../auth-matrix";
 import { sign } from "../harness";
 import { JWKS_PUBLIC } from "../fixtures/jwks";
 
@@ -30,9 +30,48 @@ const b64url = (s: string | Uint8Array) =>
     .replace(/\//g, "_")
     .replace(/=+$/, "");
 
-function claimsOf(token: string): JWTPayload {
+/** The claims of a compact JWS, unverified. */
+export function claimsOf(token: string): JWTPayload {
   const part = token.split(".")[1] as string;
   return JSON.parse(atob(part.replace(/-/g, "+").replace(/_/g, "/"))) as JWTPayload;
+}
+
+const wrongSecret = "a-completely-different-secret-0123456789abcdef";
+
+/** The base set of broken tokens: every one must be a 401, whatever else the token says. */
+export async function brokenTokens(valid: string): Promise<{ label: string; header: string | undefined; query?: string }[]> {
+  const p = claimsOf(valid);
+  const now = Math.floor(Date.now() / 1000);
+  const [h, body] = valid.split(".") as [string, string];
+  const unsigned = (alg: string) => `${b64url(JSON.stringify({ alg, typ: "JWT" }))}.${body}.`;
+  // Escalated, and marked so that the payload differs even where the token already was the platform's.
+  const tampered = { ...p, scope: "users:read users:write admin", role: "platform", edited: true };
+  // The claims without their times, so that sign() sets iat and exp from its `now` and `ttl`
+  // (an explicit `undefined` would make sign() drop the claim instead: "missing", not "expired").
+  const { iat: _iat, exp: _exp, ...timeless } = p;
+  return [
+    { label: "no token", header: undefined },
+    { label: "malformed", header: "Bearer not.a.jwt" },
+    { label: "garbage", header: "Bearer abc" },
+    { label: "non-Bearer scheme", header: `Basic ${valid}` },
+    { label: "token in the query string", header: undefined, query: `access_token=${valid}` },
+    { label: "alg none", header: `Bearer ${unsigned("none")}` },
+    { label: "alg None", header: `Bearer ${unsigned("None")}` },
+    { label: "signature stripped", header: `Bearer ${h}.${body}.` },
+    { label: "payload edited after signing", header: `Bearer ${h}.${b64url(JSON.stringify(tampered))}.${valid.split(".")[2]}` },
+    { label: "wrong signing key", header: `Bearer ${await sign(p, { secret: wrongSecret })}` },
+    { label: "expired", header: `Bearer ${await sign(timeless, { now: now - 7200, ttl: 600 })}` },
+    { label: "exp missing", header: `Bearer ${await sign({ ...p, exp: undefined })}` },
+    { label: "exp a string", header: `Bearer ${await sign({ ...p, exp: String(now + 600) as unknown as number })}` },
+    { label: "iat in the future", header: `Bearer ${await sign(timeless, { now: now + 600 })}` },
+    { label: "lifetime over TOKEN_TTL_SECONDS", header: `Bearer ${await sign(timeless, { ttl: 7200 })}` },
+    { label: "wrong aud", header: `Bearer ${await sign({ ...p, aud: "someone-else" })}` },
+    { label: "aud missing", header: `Bearer ${await sign({ ...p, aud: undefined })}` },
+    { label: "wrong iss", header: `Bearer ${await sign({ ...p, iss: "https://evil.example" })}` },
+    { label: "token_use refresh", header: `Bearer ${await sign({ ...p, token_use: "refresh" })}` },
+    { label: "token_use missing", header: `Bearer ${await sign({ ...p, token_use: undefined })}` },
+    { label: "HS512 with the right key", header: `Bearer ${await new SignJWT(p).setProtectedHeader({ alg: "HS512" }).sign(new TextEncoder().encode(env.JWT_SECRET))}` },
+  ];
 }
 
 /** An HMAC key of raw bytes (64 zero bytes is, by HMAC's padding, the same key as an empty one). */

@@ -503,6 +503,18 @@ const ccRows: Row[] = [
 /** Every row of the matrix, in /doc's order of surfaces. */
 export const MATRIX: Row[] = [...adminRows, ...tokenRows, ...worthRows, ...cortiRows, ...ccRows];
 
+/**
+ * Corti's operations with the project and the customer named by id instead of key (the dialect takes
+ * either): the same grids, since an id the claims could compare is resolved like a key all the same
+ * (docs/decisions/corti-reach.md). Not operations of their own: checked cell by cell beside the
+ * matrix (matrix.test.ts) and by the edge cases (matrix.edges.test.ts).
+ */
+export const CORTI_BY_IDS: Row[] = cortiRows.map((r) => ({
+  ...r,
+  route: `${r.route} (by ids)`,
+  path: r.path.replace("{project}", "{projects}").replace("{customerKey}", "{customer}"),
+}));
+
 /** The cells of the matrix: rows × principals × targets. */
 export const MATRIX_CELLS = MATRIX.length * PRINCIPALS.length * TARGETS.length;
 

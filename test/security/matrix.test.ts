@@ -2,13 +2,14 @@
  * The authorization matrix (issue 6, docs/api/auth.md#reach), generated from matrix.data.ts: every documented
  * operation × 8 principals × 4 targets, each cell's status and its surface's body asserted. Also:
  * /doc has no operation the matrix lacks (and the matrix none /doc lacks), rows of one operation in
- * different dialects agree except where the data says why not, and a target out of reach answers
- * exactly like a missing one (no existence oracle).
+ * different dialects agree except where the data says why not, Corti's operations addressed by ids
+ * answer every cell as by keys, and a target out of reach answers exactly like a missing one (no
+ * existence oracle). Cases beyond the eight principals: matrix.edges.test.ts.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { SURFACES, surfaceOf } from "../../src/surfaces";
 import { call, type Reply } from "../harness";
-import { expected, MATRIX, MATRIX_CELLS, PRINCIPALS, TARGETS, type CellKey, type Principal, type Row, type Target } from "./matrix.data";
+import { CORTI_BY_IDS, expected, MATRIX, MATRIX_CELLS, PRINCIPALS, TARGETS, type CellKey, type Principal, type Row, type Target } from "./matrix.data";
 import { expectSurfaceError, expectSurfaceSuccess, fill } from "./matrix.surfaces";
 import { matrixWorld, type MatrixWorld } from "./matrix.world";
 
@@ -58,21 +59,24 @@ async function runCell({ row, principal, target }: Cell, seq: number): Promise<O
   }
 }
 
-/** Runs every cell once (at most 16 at a time), for the tests below to read. */
+/** Runs each cell once, at most 16 at a time. */
+async function runCells(list: Cell[]): Promise<Outcome[]> {
+  const out: Outcome[] = new Array(list.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length) {
+      const i = next++;
+      out[i] = await runCell(list[i] as Cell, i);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return out;
+}
+
+/** Every cell of the matrix, run once for the tests below to read. */
 let outcomes: Promise<Outcome[]> | undefined;
 function runAll(): Promise<Outcome[]> {
-  outcomes ??= (async () => {
-    const out: Outcome[] = new Array(cells.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < cells.length) {
-        const i = next++;
-        out[i] = await runCell(cells[i] as Cell, i);
-      }
-    };
-    await Promise.all(Array.from({ length: 16 }, worker));
-    return out;
-  })();
+  outcomes ??= runCells(cells);
   return outcomes;
 }
 
@@ -129,6 +133,12 @@ describe("authorization matrix", () => {
     const results = await runAll();
     expect(results).toHaveLength(MATRIX_CELLS);
     const failures = results.filter((o) => o.failure).map((o) => `${label(o)}: ${o.failure}`);
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  const byIds: Cell[] = CORTI_BY_IDS.flatMap((row) => PRINCIPALS.flatMap((principal) => TARGETS.map((target) => ({ row, principal, target }))));
+  it(`Corti's operations addressed by ids answer every cell as by keys (${byIds.length} cells)`, async () => {
+    const failures = (await runCells(byIds)).filter((o) => o.failure).map((o) => `${label(o)}: ${o.failure}`);
     expect(failures).toEqual([]);
   }, 120_000);
 

@@ -4,7 +4,8 @@
  * accounts and users, the seven principals as real tokens, each target's placeholder values, and
  * fresh items for destructive cells.
  */
-import { call, clientToken, create, freshTenant, platformToken, unique, type Tenant } from "../harness";
+import { call, create, unique, type Tenant } from "../harness";
+import { world, type AccountSpec, type UserSpec, type World } from "../world";
 import type { Fresh, Principal, Target, Values } from "./matrix.data";
 
 /** A password inside 16–64 code points, for the users the Corti login cells log in as. */
@@ -16,6 +17,8 @@ export interface MatrixWorld {
   t2: Tenant;
   /** The Authorization header value of each principal (anonymous: none). */
   auth: Record<Principal, string | undefined>;
+  /** The client credentials behind the principals that are accounts of the world (for tokens of fewer scopes). */
+  clients: Partial<Record<Principal, { clientId: string; clientSecret: string }>>;
   values: Record<Target, Values>;
   /** Creates a fresh item of a kind in the target's tenant; returns the values it replaces. */
   fresh: (kind: Fresh, target: Exclude<Target, "none">) => Promise<Values>;
@@ -37,36 +40,41 @@ interface CustomerSide {
   user: { id: string; email: string };
 }
 
-/** One customer with everything around it, in `tenant`; `viewer` is the tenant's tenant-wide subrole. */
-async function customerSide(tenant: Tenant, viewer: { id: string }): Promise<CustomerSide> {
-  const [project, reseller, group] = await Promise.all([
-    create(tenant, "projects", { key: lower("p"), name: "Project" }),
-    create(tenant, "resellers", { name: "Reseller" }),
-    create(tenant, "groups", { name: unique("g") }),
-  ]);
-  const key = unique("cust");
-  const customer = await create(tenant, "customers", { name: "Customer", resellerId: reseller.id, projectId: project.id, key });
-  const email = `${unique("user")}@example.com`;
-  const [subrole, account, user] = await Promise.all([
-    create(tenant, "subroles", { customerId: customer.id, code: "cro", label: "CRO", displayName: "CRO", permissions: ["customer_user:read"] }),
-    create(tenant, "accounts", { name: "Customer app", role: "customer", customerId: customer.id, projectId: project.id, scopes: ["users:read", "users:write"] }),
-    // Through Corti, with a password (no subrole: a login of this user has no scopes).
-    call("POST", `${CORTI}/projects/${project.key}/customers/${key}/users`, {
-      token: tenant.admin,
-      body: { email, firstName: "Matrix", lastName: "User", password: MATRIX_PASSWORD },
-      expect: 201,
-    }),
-  ]);
+/**
+ * The specs of a tenant of `n` customers, each with everything around it: its own project,
+ * reseller, group, subrole `cro`, customer account and a user made through Corti with a password
+ * (no subrole: a login of this user has no scopes); subroles[0] is the tenant-wide `viewer`.
+ */
+function sideSpecs(n: number) {
+  const each = <S>(make: (i: number) => S) => Array.from({ length: n }, (_, i) => make(i));
   return {
-    tenant,
-    project: { id: project.id, key: project.key },
-    reseller: { id: reseller.id },
-    customer: { id: customer.id, key },
-    viewer,
-    subrole: { id: subrole.id },
-    group: { id: group.id },
-    account: { id: account.id, clientId: account.clientId, clientSecret: account.clientSecret },
-    user: { id: user.body.id, email },
+    projects: n,
+    resellers: n,
+    groups: each(() => ({ name: unique("g") })),
+    customers: each((i) => ({ name: "Customer", reseller: i, project: i, key: unique("cust") })),
+    subroles: [
+      { code: "viewer", label: "Viewer", displayName: "Viewer", permissions: ["customer_user:read"] },
+      ...each((i) => ({ customer: i, code: "cro", label: "CRO", displayName: "CRO", permissions: ["customer_user:read"] })),
+    ],
+    accounts: each((i): AccountSpec => ({ name: "Customer app", role: "customer", customer: i, project: i, scopes: ["users:read", "users:write"] })),
+    users: each((i): UserSpec => ({ via: "corti", customer: i, email: `${unique("user")}@example.com`, firstName: "Matrix", lastName: "User", password: MATRIX_PASSWORD })),
+  };
+}
+
+/** Customer `i` of a world made of sideSpecs(), with everything around it. */
+function sideOf(w: Omit<World, "tokens">, i: number): CustomerSide {
+  const at = <R>(rows: R[], j = i) => rows[j] as R;
+  const customer = at(w.customers);
+  return {
+    tenant: w.tenant,
+    project: at(w.projects),
+    reseller: at(w.resellers),
+    customer: { id: customer.id, key: customer.key as string },
+    viewer: at(w.subroles, 0),
+    subrole: at(w.subroles, i + 1),
+    group: at(w.groups),
+    account: at(w.accounts),
+    user: at(w.users),
   };
 }
 
@@ -96,13 +104,22 @@ function valuesOf(s: CustomerSide): Values {
 }
 
 export async function matrixWorld(): Promise<MatrixWorld> {
-  const [t1, t2, platform] = await Promise.all([freshTenant(), freshTenant(), platformToken()]);
-  const viewer = (t: Tenant) => create(t, "subroles", { code: "viewer", label: "Viewer", displayName: "Viewer", permissions: ["customer_user:read"] });
-  const [viewer1, viewer2] = await Promise.all([viewer(t1), viewer(t2)]);
-  const [a, b, c] = await Promise.all([customerSide(t1, viewer1), customerSide(t1, viewer1), customerSide(t2, viewer2)]);
-  const resellerAccount = await create(t1, "accounts", { name: "Reseller app", role: "reseller", resellerId: a.reseller.id, scopes: ["users:read", "users:write"] });
-  const narrowedAccount = await create(t1, "accounts", { name: "P1 admin", role: "tenant_admin", projectId: a.project.id, scopes: ["admin", "users:read", "users:write"] });
-  const login = await call("POST", `${CORTI}/auth/token`, { body: { email: a.user.email, password: MATRIX_PASSWORD }, expect: 200 });
+  const one = sideSpecs(2);
+  const [w1, w2] = await Promise.all([
+    world({
+      ...one,
+      accounts: [
+        ...one.accounts,
+        { name: "Reseller app", role: "reseller", reseller: 0, scopes: ["users:read", "users:write"] },
+        { name: "P1 admin", role: "tenant_admin", project: 0, scopes: ["admin", "users:read", "users:write"] },
+      ],
+      // Real tokens: client credentials of A's account, A's reseller's and the narrowed admin's; A's user's password login.
+      tokens: { customerA: { account: 0 }, resellerA: { account: 2 }, narrowed: { account: 3 }, noScope: { login: 0 } },
+    }),
+    world(sideSpecs(1)),
+  ]);
+  const [t1, t2] = [w1.tenant, w2.tenant];
+  const [a, b, c] = [sideOf(w1, 0), sideOf(w1, 1), sideOf(w2, 0)];
 
   const rnd = () => crypto.randomUUID();
   const none: Values = {
@@ -171,14 +188,15 @@ export async function matrixWorld(): Promise<MatrixWorld> {
     t2,
     auth: {
       anonymous: undefined,
-      noScope: `Bearer ${login.body.accessToken}`,
-      customerA: `Bearer ${await clientToken(a.account.clientId, a.account.clientSecret)}`,
-      resellerA: `Bearer ${await clientToken(resellerAccount.clientId, resellerAccount.clientSecret)}`,
+      noScope: `Bearer ${w1.tokens.noScope}`,
+      customerA: `Bearer ${w1.tokens.customerA}`,
+      resellerA: `Bearer ${w1.tokens.resellerA}`,
       admin1: `Bearer ${t1.admin}`,
-      narrowed: `Bearer ${await clientToken(narrowedAccount.clientId, narrowedAccount.clientSecret)}`,
+      narrowed: `Bearer ${w1.tokens.narrowed}`,
       admin2: `Bearer ${t2.admin}`,
-      platform: `Bearer ${platform}`,
+      platform: `Bearer ${w1.platform}`,
     },
+    clients: { customerA: w1.accounts[0]!, resellerA: w1.accounts[2]!, narrowed: w1.accounts[3]! },
     values: { own: valuesOf(a), B: valuesOf(b), C: valuesOf(c), none },
     fresh,
     exists,

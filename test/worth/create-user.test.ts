@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, dbTrips, freshTenant, platformToken, sign, unique } from "../harness";
 import { expectConforms } from "./contract";
-import { createWorthUser, expectFail, expectWorthError, newUser, worth, worthMatrix, worthWorld, type WorthWorld } from "./helpers";
+import { createWorthUser, expectFail, expectWorthError, newUser, worth, worthWorld, type WorthWorld } from "./helpers";
 
 const KEY = "POST /customers/{customerID}/users";
 let w: WorthWorld;
@@ -183,13 +183,8 @@ describe("errors", () => {
   });
 });
 
+// The authorization matrix of this operation: test/security/matrix.data.ts and matrix.edges.test.ts.
 describe("security", () => {
-  worthMatrix(KEY, (x) => ({ method: "POST", path: `/customers/${x.customer.id}/users`, body: newUser(x) }), {
-    scope: "users:write",
-    notFound: "Customer Not Found",
-    world: () => w,
-  });
-
   it("401 and 403 bodies are Worth's gateway bodies and conform to the seed", async () => {
     const none = await worth("POST", `/customers/${w.customer.id}/users`, { body: newUser(w) });
     expectWorthError(none, 401);

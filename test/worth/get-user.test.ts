@@ -1,9 +1,9 @@
-/** GET /auth/api/v1/customers/{customerID}/users/{userID}: happy, error and security cases. */
+/** GET /auth/api/v1/customers/{customerID}/users/{userID}: happy and error cases (its authorization cases are in test/security/matrix.data.ts and matrix.edges.test.ts). */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dbTrips, platformToken } from "../harness";
 import { expectConforms } from "./contract";
-import { createWorthUser, expectFail, worth, worthMatrix, worthWorld, type WorthWorld } from "./helpers";
+import { createWorthUser, expectFail, worth, worthWorld, type WorthWorld } from "./helpers";
 
 const KEY = "GET /customers/{customerID}/users/{userID}";
 let w: WorthWorld;
@@ -80,13 +80,5 @@ describe("errors", () => {
       expectFail(r, 400, "INVALID", `${field}: Must be a UUID.`, "ValidationMiddlewareError");
       await expectConforms(KEY, r);
     }
-  });
-});
-
-describe("security", () => {
-  worthMatrix(KEY, (x) => ({ method: "GET", path: `/customers/${x.customer.id}/users/${userId}` }), {
-    scope: "users:read",
-    notFound: "Customer user Not Found",
-    world: () => w,
   });
 });

@@ -3,8 +3,8 @@
  * subrole and a tenant-wide one, tokens of every role, and whole-body error assertions.
  */
 import { expect } from "vitest";
-import { authMatrix } from "../auth-matrix";
-import { call, create, freshTenant, roleTokens, sign, unique, type CallOptions, type Reply, type Tenant } from "../harness";
+import { call, unique, type CallOptions, type Reply, type Tenant } from "../harness";
+import { ALL, world } from "../world";
 
 export const W = "/auth/api/v1";
 
@@ -20,48 +20,46 @@ export interface WorthWorld {
   viewer: { id: string; code: string; label: string; displayName: string; description: string };
   /** A subrole of the sibling customer: not usable by the customer's users. */
   foreign: { id: string; code: string };
-  tokens: Awaited<ReturnType<typeof roleTokens>> & { customerRead: string; customerWrite: string };
+  /** Signed with the real secret: the customer's (`sub` below) with both scopes, with none, with one of
+   * each; the reseller's; and the tenant admin's, from the real token endpoint. */
+  tokens: { customer: string; customerNoScope: string; customerRead: string; customerWrite: string; reseller: string; tenantAdmin: string };
   /** The `sub` of the customer token. */
   sub: string;
 }
 
 export async function worthWorld(): Promise<WorthWorld> {
-  const tenant = await freshTenant();
-  const reseller = await create(tenant, "resellers", { name: "Reseller" });
-  const [customer, sibling] = await Promise.all([
-    create(tenant, "customers", { name: "Sandbox", resellerId: reseller.id }),
-    create(tenant, "customers", { name: "Sibling", resellerId: reseller.id }),
-  ]);
-  const [cro, viewer, foreign] = await Promise.all([
-    create(tenant, "subroles", {
-      customerId: customer.id,
-      code: "cro",
-      label: "CRO",
-      displayName: "CRO",
-      description: "This is Sandbox's CRO",
-      permissions: ["customer_user:read", "customer_user:write"],
-    }),
-    create(tenant, "subroles", { code: "viewer", label: "Viewer", displayName: "Viewer", description: "Reads users", permissions: ["customer_user:read"] }),
-    create(tenant, "subroles", { customerId: sibling.id, code: "cro", label: "CRO", displayName: "CRO", permissions: [] }),
-  ]);
   const sub = crypto.randomUUID();
-  const base = await roleTokens(tenant, customer);
-  const claims = { role: "customer", tenant_id: tenant.id, customer_id: customer.id };
-  return {
-    tenant,
-    reseller,
-    customer,
-    sibling,
-    cro,
-    viewer,
-    foreign,
-    sub,
+  const customer = (scope: string, more: { sub?: string } = {}) => ({ role: "customer", customer: 0, scope, ...more });
+  const w = await world({
+    resellers: 1,
+    customers: [
+      { name: "Sandbox", reseller: 0 },
+      { name: "Sibling", reseller: 0 },
+    ],
+    subroles: [
+      { customer: 0, code: "cro", label: "CRO", displayName: "CRO", description: "This is Sandbox's CRO", permissions: ["customer_user:read", "customer_user:write"] },
+      { code: "viewer", label: "Viewer", displayName: "Viewer", description: "Reads users", permissions: ["customer_user:read"] },
+      { customer: 1, code: "cro", label: "CRO", displayName: "CRO", permissions: [] },
+    ],
     tokens: {
-      ...base,
-      customer: await sign({ sub, ...claims, scope: "users:read users:write" }),
-      customerRead: await sign({ sub: crypto.randomUUID(), ...claims, scope: "users:read" }),
-      customerWrite: await sign({ sub: crypto.randomUUID(), ...claims, scope: "users:write" }),
+      customer: customer(ALL, { sub }),
+      customerNoScope: customer(""),
+      customerRead: customer("users:read"),
+      customerWrite: customer("users:write"),
+      reseller: { role: "reseller", reseller: 0, scope: ALL },
     },
+  });
+  const [cro, viewer, foreign] = w.subroles;
+  return {
+    tenant: w.tenant,
+    reseller: w.resellers[0]!,
+    customer: w.customers[0] as WorthWorld["customer"],
+    sibling: w.customers[1] as WorthWorld["sibling"],
+    cro: cro!,
+    viewer: viewer!,
+    foreign: foreign!,
+    sub,
+    tokens: { ...w.tokens, tenantAdmin: w.tenant.admin },
   };
 }
 
@@ -111,46 +109,6 @@ export function expectWorthError(r: Reply, status: number, notFound = "Customer 
   expect({ status: r.status, body: r.body }).toEqual({ status, body: SHORT[status] });
   expect(r.headers.get("content-type")).toBe("application/json");
   if (status === 401) expect(r.headers.get("www-authenticate")).toBe('Bearer realm="customer-users"');
-}
-
-/**
- * The authorization matrix (test/auth-matrix.ts) for one Worth route, with the reach cases of
- * docs/api/auth.md#403-or-404: another customer's token (403, decidable from the claims), and principals whose
- * reach excludes the customer only by the data (404, exactly like a missing one).
- */
-export function worthMatrix(
-  name: string,
-  build: (w: WorthWorld) => Promise<{ method: string; path: string; body?: unknown }> | { method: string; path: string; body?: unknown },
-  o: { scope: "users:read" | "users:write"; notFound: string; notFoundCode?: string; world: () => WorthWorld },
-): void {
-  authMatrix({
-    name,
-    ok: 200,
-    expectError: (r, status) => expectWorthError(r, status, o.notFound, o.notFoundCode),
-    send: async (authorization, query) => {
-      const { method, path, body } = await build(o.world());
-      const full = query ? `${path}${path.includes("?") ? "&" : "?"}${query}` : path;
-      return worth(method, full, { body, headers: authorization === undefined ? {} : { authorization } });
-    },
-    valid: async () => o.world().tokens.customer,
-    noScope: async () => {
-      const w = o.world();
-      const other = o.scope === "users:read" ? "users:write" : "users:read";
-      return sign({ sub: crypto.randomUUID(), role: "customer", tenant_id: w.tenant.id, customer_id: w.customer.id, scope: other });
-    },
-    outside: async () => {
-      const w = o.world();
-      const otherTenant = await freshTenant();
-      const all = "users:read users:write";
-      return [
-        { label: "customer token of a sibling customer", token: await sign({ sub: crypto.randomUUID(), role: "customer", tenant_id: w.tenant.id, customer_id: w.sibling.id, scope: all }), status: 403 as const },
-        { label: "tenant admin of another tenant", token: otherTenant.admin, status: 404 as const },
-        { label: "reseller of another reseller", token: await sign({ sub: crypto.randomUUID(), role: "reseller", tenant_id: w.tenant.id, reseller_id: crypto.randomUUID(), scope: all }), status: 404 as const },
-        { label: "tenant admin narrowed to another project", token: await sign({ sub: crypto.randomUUID(), role: "tenant_admin", tenant_id: w.tenant.id, project_id: crypto.randomUUID(), scope: all }), status: 404 as const },
-        { label: "customer token of another tenant's customer id", token: await sign({ sub: crypto.randomUUID(), role: "customer", tenant_id: otherTenant.id, customer_id: w.customer.id, scope: all }), status: 404 as const },
-      ];
-    },
-  });
 }
 
 /** The list route's description of its query parameters, as its 400 messages quote it (pinned here). */

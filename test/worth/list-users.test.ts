@@ -1,12 +1,13 @@
 /**
- * GET /auth/api/v1/customers/{customerID}/users (seed 001): happy, error and security cases on a
- * small customer. The 1,000-user filter/search/sort/paging checks are in list-users.volume.test.ts.
+ * GET /auth/api/v1/customers/{customerID}/users (seed 001): happy and error cases on a small
+ * customer. The 1,000-user filter/search/sort/paging checks are in list-users.volume.test.ts; the
+ * authorization cases in test/security/matrix.data.ts and matrix.edges.test.ts.
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dbTrips, platformToken } from "../harness";
 import { expectConforms } from "./contract";
-import { ALLOWED, createWorthUser, expectFail, worth, worthMatrix, worthWorld, type WorthWorld } from "./helpers";
+import { ALLOWED, createWorthUser, expectFail, worth, worthWorld, type WorthWorld } from "./helpers";
 
 const KEY = "GET /customers/{customerID}/users";
 let w: WorthWorld;
@@ -123,13 +124,5 @@ describe("errors", () => {
     const missing = await list("", w.tokens.tenantAdmin, crypto.randomUUID());
     expectFail(missing, 404, "NOT_FOUND", "Customer Not Found");
     await expectConforms(KEY, missing);
-  });
-});
-
-describe("security", () => {
-  worthMatrix(KEY, (x) => ({ method: "GET", path: `/customers/${x.customer.id}/users` }), {
-    scope: "users:read",
-    notFound: "Customer Not Found",
-    world: () => w,
   });
 });

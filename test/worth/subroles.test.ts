@@ -1,8 +1,8 @@
-/** GET /auth/api/v1/customers/{customerID}/subroles: happy, error and security cases. */
+/** GET /auth/api/v1/customers/{customerID}/subroles: happy and error cases (its authorization cases are in test/security/matrix.data.ts and matrix.edges.test.ts). */
 import { beforeAll, describe, expect, it } from "vitest";
 import { create, dbTrips } from "../harness";
 import { expectConforms } from "./contract";
-import { expectFail, worth, worthMatrix, worthWorld, type WorthWorld } from "./helpers";
+import { expectFail, worth, worthWorld, type WorthWorld } from "./helpers";
 
 const KEY = "GET /customers/{customerID}/subroles";
 let w: WorthWorld;
@@ -49,13 +49,5 @@ describe("errors", () => {
     const missing = await worth("GET", `/customers/${crypto.randomUUID()}/subroles`, { token: w.tokens.tenantAdmin });
     expectFail(missing, 404, "NOT_FOUND", "Customer Not Found");
     await expectConforms(KEY, missing);
-  });
-});
-
-describe("security", () => {
-  worthMatrix(KEY, (x) => ({ method: "GET", path: `/customers/${x.customer.id}/subroles` }), {
-    scope: "users:read",
-    notFound: "Customer Not Found",
-    world: () => w,
   });
 });

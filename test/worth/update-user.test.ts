@@ -1,8 +1,11 @@
-/** PATCH /auth/api/v1/customers/{customerID}/users/{userID} (seed 002): happy, error and security cases. */
+/**
+ * PATCH /auth/api/v1/customers/{customerID}/users/{userID} (seed 002): happy and error cases
+ * (its authorization cases are in test/security/matrix.data.ts and matrix.edges.test.ts).
+ */
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, dbTrips, unique } from "../harness";
 import { expectConforms } from "./contract";
-import { createWorthUser, expectFail, worth, worthMatrix, worthWorld, type WorthWorld } from "./helpers";
+import { createWorthUser, expectFail, worth, worthWorld, type WorthWorld } from "./helpers";
 
 const KEY = "PATCH /customers/{customerID}/users/{userID}";
 let w: WorthWorld;
@@ -164,16 +167,4 @@ describe("errors", () => {
     expectFail(big, 413, "INVALID", "The request body is larger than 64 KiB.", "ValidationMiddlewareError");
     await expectConforms(KEY, big);
   });
-});
-
-describe("security", () => {
-  let target: string | undefined;
-  worthMatrix(
-    KEY,
-    async (x) => {
-      target ??= await createWorthUser(x);
-      return { method: "PATCH", path: `/customers/${x.customer.id}/users/${target}`, body: { first_name: unique("n") } };
-    },
-    { scope: "users:write", notFound: "Customer user does not exist", notFoundCode: "INVALID", world: () => w },
-  );
 });
