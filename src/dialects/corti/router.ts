@@ -7,25 +7,19 @@
 import { dialectRouter } from "../../http/dialect";
 import { authenticate, jsonBodies, userRouteLimit } from "../../http/middleware";
 import { renderCorti } from "./errors";
-import { registerCreateCustomer } from "./routes/create-customer";
-import { registerCreateUser } from "./routes/create-user";
-import { registerDeleteUser } from "./routes/delete-user";
-import { registerListCustomers } from "./routes/list-customers";
-import { registerListUsers } from "./routes/list-users";
-import { registerUpdateCustomer } from "./routes/update-customer";
-import { registerUpdateUser } from "./routes/update-user";
+import * as createCustomer from "./routes/create-customer";
+import * as createUser from "./routes/create-user";
+import * as deleteUser from "./routes/delete-user";
+import * as listCustomers from "./routes/list-customers";
+import * as listUsers from "./routes/list-users";
+import * as updateCustomer from "./routes/update-customer";
+import * as updateUser from "./routes/update-user";
 
 export function cortiRouter() {
   const app = dialectRouter(renderCorti);
   // Scoped to /projects so that /auth/token (same base, token router) and unknown paths are untouched.
   app.use("/projects/*", authenticate(), userRouteLimit(), ...jsonBodies());
 
-  registerCreateCustomer(app);
-  registerListCustomers(app);
-  registerUpdateCustomer(app);
-  registerCreateUser(app);
-  registerListUsers(app);
-  registerUpdateUser(app);
-  registerDeleteUser(app);
+  for (const r of [createCustomer, listCustomers, updateCustomer, createUser, listUsers, updateUser, deleteUser]) r.register(app);
   return app;
 }

@@ -8,7 +8,7 @@ import { cortiBodyErrors, cortiConflict } from "../errors";
 import { cortiCustomerError, CustomerCreate, CustomerSchema, customerToWire, ProjectParams } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
-export const createCustomerRoute = cortiRoute("post /projects/{projectId}/customers", "corti.createCustomer", "admin", {
+export const route = cortiRoute("post /projects/{projectId}/customers", "corti.createCustomer", "admin", {
   summary: "Create a customer in the project",
   description: "Its customerId (the key) is unique within the project; a project-narrowed token creates customers of its own project only.",
   request: { params: ProjectParams, body: jsonBody(CustomerCreate) },
@@ -19,8 +19,8 @@ export const createCustomerRoute = cortiRoute("post /projects/{projectId}/custom
   },
 });
 
-export function registerCreateCustomer(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(createCustomerRoute, async (c) => {
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
     const { projectId } = c.req.valid("param");
     const body = c.req.valid("json");
     const ctx = coreCtx(c);

@@ -8,7 +8,7 @@ import { cortiBodyErrors, cortiConflict } from "../errors";
 import { createInput, CustomerParams, UserCreate, UserSchema, userToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
-export const createUserRoute = cortiRoute("post /projects/{projectId}/customers/{customerId}/users", "corti.createUser", "users:write", {
+export const route = cortiRoute("post /projects/{projectId}/customers/{customerId}/users", "corti.createUser", "users:write", {
   summary: "Create a new user and add it to the customer",
   description: "With a password (16–64 Unicode code points, NFKC-normalised, never truncated) the user can log in at POST /auth/token at once.",
   request: { params: CustomerParams, body: jsonBody(UserCreate) },
@@ -19,8 +19,8 @@ export const createUserRoute = cortiRoute("post /projects/{projectId}/customers/
   },
 });
 
-export function registerCreateUser(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(createUserRoute, async (c) => {
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
     const { projectId, customerId } = c.req.valid("param");
     const body = c.req.valid("json");
     const ctx = coreCtx(c);

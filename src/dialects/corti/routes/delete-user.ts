@@ -8,15 +8,15 @@ import { cortiErrors } from "../errors";
 import { UserParams } from "../wire";
 import { cortiRoute } from "./common";
 
-export const deleteUserRoute = cortiRoute("delete /projects/{projectId}/customers/{customerId}/users/{userId}", "corti.deleteUser", "users:write", {
+export const route = cortiRoute("delete /projects/{projectId}/customers/{customerId}/users/{userId}", "corti.deleteUser", "users:write", {
   summary: "Delete a user",
   description: "Soft delete: the user leaves every list and can no longer log in; its e-mail is free again.",
   request: { params: UserParams },
   responses: { 204: { description: "The user was deleted" }, ...cortiErrors },
 });
 
-export function registerDeleteUser(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(deleteUserRoute, async (c) => {
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
     const { projectId, customerId, userId } = c.req.valid("param");
     const ctx = coreCtx(c);
     await deleteUser(ctx, { userId, customerId, project: projectRef(ctx.principal, projectId) });

@@ -8,15 +8,15 @@ import { cortiErrors } from "../errors";
 import { CustomerList, customerToWire, PageQuery, pageWindow, ProjectParams } from "../wire";
 import { cortiRoute, json } from "./common";
 
-export const listCustomersRoute = cortiRoute("get /projects/{projectId}/customers", "corti.listCustomers", "admin", {
+export const route = cortiRoute("get /projects/{projectId}/customers", "corti.listCustomers", "admin", {
   summary: "List the project's customers",
   description: "Oldest first.",
   request: { params: ProjectParams, query: PageQuery },
   responses: { 200: json(CustomerList, "A page of the project's customers"), ...cortiErrors },
 });
 
-export function registerListCustomers(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(listCustomersRoute, async (c) => {
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
     const { projectId } = c.req.valid("param");
     const q = c.req.valid("query");
     const ctx = coreCtx(c);

@@ -8,15 +8,15 @@ import { cortiErrors } from "../errors";
 import { CustomerParams, PageQuery, pageWindow, UserList, userToWire } from "../wire";
 import { cortiRoute, json } from "./common";
 
-export const listUsersRoute = cortiRoute("get /projects/{projectId}/customers/{customerId}/users", "corti.listUsers", "users:read", {
+export const route = cortiRoute("get /projects/{projectId}/customers/{customerId}/users", "corti.listUsers", "users:read", {
   summary: "List the customer's users",
   description: "Oldest first.",
   request: { params: CustomerParams, query: PageQuery },
   responses: { 200: json(UserList, "A page of the customer's users"), ...cortiErrors },
 });
 
-export function registerListUsers(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(listUsersRoute, async (c) => {
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
     const { projectId, customerId } = c.req.valid("param");
     const q = c.req.valid("query");
     const ctx = coreCtx(c);

@@ -8,15 +8,15 @@ import { cortiBodyErrors } from "../errors";
 import { cortiCustomerError, CustomerParams, CustomerPatch, CustomerSchema, customerToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
-export const updateCustomerRoute = cortiRoute("patch /projects/{projectId}/customers/{customerId}", "corti.updateCustomer", "admin", {
+export const route = cortiRoute("patch /projects/{projectId}/customers/{customerId}", "corti.updateCustomer", "admin", {
   summary: "Update a customer of the project",
   description: "displayName, tenantName, region, isNfr (null clears tenantName or region).",
   request: { params: CustomerParams, body: jsonBody(CustomerPatch) },
   responses: { 200: json(CustomerSchema, "The customer as updated"), ...cortiBodyErrors },
 });
 
-export function registerUpdateCustomer(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(updateCustomerRoute, async (c) => {
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
     const { projectId, customerId } = c.req.valid("param");
     const body = c.req.valid("json");
     const ctx = coreCtx(c);

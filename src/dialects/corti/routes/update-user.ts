@@ -8,15 +8,15 @@ import { cortiBodyErrors } from "../errors";
 import { patchInput, UserParams, UserPatch, UserSchema, userToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
-export const updateUserRoute = cortiRoute("patch /projects/{projectId}/customers/{customerId}/users/{userId}", "corti.updateUser", "users:write", {
+export const route = cortiRoute("patch /projects/{projectId}/customers/{customerId}/users/{userId}", "corti.updateUser", "users:write", {
   summary: "Update a user",
   description: "firstName, lastName, enabled (false: the user can no longer log in) and password. The e-mail cannot be changed here.",
   request: { params: UserParams, body: jsonBody(UserPatch) },
   responses: { 200: json(UserSchema, "The user as updated"), ...cortiBodyErrors },
 });
 
-export function registerUpdateUser(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(updateUserRoute, async (c) => {
+export function register(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
     const { projectId, customerId, userId } = c.req.valid("param");
     const body = c.req.valid("json");
     const ctx = coreCtx(c);
