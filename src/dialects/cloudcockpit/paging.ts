@@ -109,3 +109,44 @@ export const UsersQuery = PagingQuery.extend({
     description: "Only the users of this reseller (a reseller token is always limited to its own).",
   }),
 });
+
+/** A list's query as the token binds it: its kind (what is listed, how sorted) and its filters. */
+export interface TokenScope {
+  kind: string;
+  fingerprint: unknown;
+  /** How many sort keys (the id included) a token of this list carries. */
+  keyLength: number;
+}
+
+/**
+ * Where a page starts: right after a continuation token's key (keyset), or at a page number
+ * (offset). Both the tenant-wide user list and the groups list read their query this way.
+ */
+export function pageStart(
+  q: { pageNumber: number; pageSize: number; continuationToken?: string | undefined },
+  scope: TokenScope,
+): { pageNumber: number; page: { kind: "after"; after: string[]; limit: number } | { kind: "offset"; offset: number; limit: number } } {
+  if (q.continuationToken !== undefined) {
+    const t = readToken(q.continuationToken, scope.kind, scope.fingerprint, scope.keyLength);
+    return { pageNumber: t.pageNumber + 1, page: { kind: "after", after: t.key, limit: q.pageSize } };
+  }
+  return { pageNumber: q.pageNumber, page: { kind: "offset", offset: (q.pageNumber - 1) * q.pageSize, limit: q.pageSize } };
+}
+
+/** CloudCockpit's paged envelope (docs/api/cloudcockpit.md#paging) around one page of items. */
+export function pagedEnvelope<T>(
+  items: T[],
+  at: { pageNumber: number; pageSize: number },
+  result: { total: number; hasMore: boolean; lastKey: (string | number | null)[] | null },
+  scope: TokenScope,
+) {
+  return {
+    items,
+    paginationParameters: { pageNumber: at.pageNumber, pageSize: at.pageSize },
+    totalPages: Math.ceil(result.total / at.pageSize),
+    totalCount: result.total,
+    hasPreviousPage: at.pageNumber > 1,
+    hasNextPage: result.hasMore,
+    continuationToken: result.hasMore && result.lastKey ? makeToken(scope.kind, scope.fingerprint, at.pageNumber, result.lastKey) : null,
+  };
+}

@@ -3,7 +3,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { listTenantGroups, type GroupPage } from "../../../core/groups-list";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { makeToken, PagingQuery, readToken } from "../paging";
+import { pagedEnvelope, pageStart, PagingQuery } from "../paging";
 import { ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
 import { GroupSchema, pageOf } from "../wire";
 
@@ -21,28 +21,9 @@ export function register(app: OpenAPIHono<AppEnv>): void {
   ccRoute(app, route, async (c) => {
     const q = c.req.valid("query");
     const tenant = namedTenant(c);
-    const fp = { tenantDomain: tenant.domain };
-    let pageNumber = q.pageNumber;
-    let page: GroupPage;
-    if (q.continuationToken !== undefined) {
-      const t = readToken(q.continuationToken, "groups", fp, 2);
-      pageNumber = t.pageNumber + 1;
-      page = { kind: "after", after: [t.key[0] as string, t.key[1] as string], limit: q.pageSize };
-    } else {
-      page = { kind: "offset", offset: (pageNumber - 1) * q.pageSize, limit: q.pageSize };
-    }
-    const result = await listTenantGroups(coreCtx(c), tenant, page);
-    return c.json(
-      {
-        items: result.groups,
-        paginationParameters: { pageNumber, pageSize: q.pageSize },
-        totalPages: Math.ceil(result.total / q.pageSize),
-        totalCount: result.total,
-        hasPreviousPage: pageNumber > 1,
-        hasNextPage: result.hasMore,
-        continuationToken: result.hasMore && result.lastKey ? makeToken("groups", fp, pageNumber, result.lastKey) : null,
-      },
-      200,
-    );
+    const scope = { kind: "groups", fingerprint: { tenantDomain: tenant.domain }, keyLength: 2 };
+    const { pageNumber, page } = pageStart(q, scope);
+    const result = await listTenantGroups(coreCtx(c), tenant, page as GroupPage);
+    return c.json(pagedEnvelope(result.groups, { pageNumber, pageSize: q.pageSize }, result, scope), 200);
   });
 }

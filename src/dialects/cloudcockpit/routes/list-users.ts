@@ -3,7 +3,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { queryUsers, type UserCondition, type UserPage, type UserSort } from "../../../core/users/query-users";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { makeToken, readToken, UsersQuery } from "../paging";
+import { pagedEnvelope, pageStart, UsersQuery } from "../paging";
 import { ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
 import { pageOf, userToWire, UserSchema } from "../wire";
 
@@ -41,31 +41,11 @@ export function register(app: OpenAPIHono<AppEnv>): void {
     if (groups.length > 0) where.push({ op: "inGroups", groupIds: groups });
 
     // A token belongs to this query: same tenant, sort, direction, search and filters.
-    const kind = `users:${q.sortPropertyName}`;
-    const fp = { tenantDomain, ascending: q.ascending, search, groups: [...groups].sort(), resellerId: resellerId ?? null };
-    let pageNumber = q.pageNumber;
-    let page: UserPage;
-    if (q.continuationToken !== undefined) {
-      const t = readToken(q.continuationToken, kind, fp, sort.length + 1);
-      pageNumber = t.pageNumber + 1;
-      page = { kind: "after", after: t.key, limit: q.pageSize, withTotal: true };
-    } else {
-      page = { kind: "offset", offset: (pageNumber - 1) * q.pageSize, limit: q.pageSize, withTotal: true };
-    }
-
-    const result = await queryUsers(coreCtx(c), { scope: { tenant, resellerId }, where, sort, page });
-    const total = result.total ?? 0;
-    return c.json(
-      {
-        items: result.users.map(userToWire),
-        paginationParameters: { pageNumber, pageSize: q.pageSize },
-        totalPages: Math.ceil(total / q.pageSize),
-        totalCount: total,
-        hasPreviousPage: pageNumber > 1,
-        hasNextPage: result.hasMore,
-        continuationToken: result.hasMore && result.lastKey ? makeToken(kind, fp, pageNumber, result.lastKey) : null,
-      },
-      200,
-    );
+    const fingerprint = { tenantDomain, ascending: q.ascending, search, groups: [...groups].sort(), resellerId: resellerId ?? null };
+    const scope = { kind: `users:${q.sortPropertyName}`, fingerprint, keyLength: sort.length + 1 };
+    const { pageNumber, page } = pageStart(q, scope);
+    const result = await queryUsers(coreCtx(c), { scope: { tenant, resellerId }, where, sort, page: { ...page, withTotal: true } as UserPage });
+    const at = { pageNumber, pageSize: q.pageSize };
+    return c.json(pagedEnvelope(result.users.map(userToWire), at, { ...result, total: result.total ?? 0 }, scope), 200);
   });
 }
