@@ -3,7 +3,7 @@ import { auditEvents } from "../db/schema";
 import { narrowedAuditWhere } from "./ceiling";
 import type { Ctx } from "./context";
 import { assertTenantClaim } from "./resources";
-import { tenantPage } from "./tenant-page";
+import { exactFilters, tenantPage, type PageInput } from "./tenant-page";
 
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 
@@ -21,7 +21,7 @@ export async function listAuditEvents(
   ctx: Ctx,
   tenantId: string,
   filter: AuditFilter,
-  page: { limit: number; cursor?: string | undefined },
+  page: PageInput,
 ): Promise<{ data: AuditEventRow[]; nextCursor: string | null }> {
   assertTenantClaim(ctx, tenantId);
   const t = auditEvents;
@@ -29,10 +29,7 @@ export async function listAuditEvents(
   // A project-narrowed admin sees the events about its project's customers only.
   const narrowedTo = narrowedAuditWhere(ctx.principal, t.customerId);
   if (narrowedTo !== undefined) conditions.push(narrowedTo);
-  if (filter.correlationId !== undefined) conditions.push(eq(t.correlationId, filter.correlationId));
-  if (filter.action !== undefined) conditions.push(eq(t.action, filter.action));
-  if (filter.actorId !== undefined) conditions.push(eq(t.actorId, filter.actorId));
-  if (filter.targetId !== undefined) conditions.push(eq(t.targetId, filter.targetId));
+  conditions.push(...exactFilters(filter, { correlationId: t.correlationId, action: t.action, actorId: t.actorId, targetId: t.targetId }));
   if (filter.since !== undefined) conditions.push(gte(t.at, filter.since));
   const query = (after: SQL | undefined) =>
     ctx.db

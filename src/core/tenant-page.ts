@@ -12,6 +12,16 @@ import { decodeCursor, splitPage } from "./paging";
 
 type Batchable = Parameters<Ctx["db"]["batch"]>[0][number];
 
+/** The exact-match filters of a list: one `column = value` per filter given (absent ones match all). */
+export function exactFilters<F extends object>(filter: F, columns: { [K in keyof F]?: SQLiteColumn }): SQL[] {
+  const out: SQL[] = [];
+  for (const [key, column] of Object.entries(columns) as [string, SQLiteColumn][]) {
+    const value = (filter as Record<string, unknown>)[key];
+    if (value !== undefined) out.push(eq(column, value));
+  }
+  return out;
+}
+
 export interface PageInput {
   limit: number;
   cursor?: string | undefined;

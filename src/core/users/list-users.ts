@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, type SQL } from "drizzle-orm";
 import { customers, subroles, users, type UserStatus } from "../../db/schema";
 import type { Ctx } from "../context";
 import { assertTenantClaim } from "../resources";
-import { tenantPage } from "../tenant-page";
+import { exactFilters, tenantPage, type PageInput } from "../tenant-page";
 import { normaliseEmail, toUser, userSelection, type User, type UserSelectionRow } from "./view";
 
 export interface TenantUserFilter {
@@ -20,14 +20,16 @@ export async function listTenantUsers(
   ctx: Ctx,
   tenantId: string,
   filter: TenantUserFilter,
-  page: { limit: number; cursor?: string | undefined },
+  page: PageInput,
 ): Promise<{ data: User[]; nextCursor: string | null }> {
   assertTenantClaim(ctx, tenantId);
   const conditions: SQL[] = [eq(users.tenantId, tenantId), isNull(users.deletedAt)];
-  if (filter.customerId !== undefined) conditions.push(eq(users.customerId, filter.customerId));
-  if (filter.resellerId !== undefined) conditions.push(eq(users.resellerId, filter.resellerId));
-  if (filter.status !== undefined) conditions.push(eq(users.status, filter.status));
-  if (filter.email !== undefined) conditions.push(eq(users.emailNorm, normaliseEmail(filter.email)));
+  conditions.push(...exactFilters({ ...filter, email: filter.email === undefined ? undefined : normaliseEmail(filter.email) }, {
+    customerId: users.customerId,
+    resellerId: users.resellerId,
+    status: users.status,
+    email: users.emailNorm,
+  }));
   // A project-scoped token reaches that project's customers only (docs/api/auth.md#project-narrowed-tokens), as getUser decides.
   if (ctx.principal.projectId !== null) conditions.push(eq(customers.projectId, ctx.principal.projectId));
   const query = (after: SQL | undefined) =>
