@@ -28,13 +28,27 @@ const NEEDS: Record<Access, string> = {
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
 
+/** What every route of a surface has, added by its route factory so no route file repeats it. */
+export interface SurfaceDefaults {
+  tag: string;
+  /** The error responses of every route. */
+  errors: Record<number, unknown>;
+  /** The extra error responses (413, 415) of routes with a request body. */
+  bodyErrors: Record<number, unknown>;
+  /** Request headers every route declares (CloudCockpit's X-Tenant / X-Correlation-Id). */
+  headers?: z.ZodObject;
+  /** Middleware of routes with a request body, after the access check (a surface whose router does not apply it). */
+  bodyMiddleware?: () => MiddlewareHandler[];
+}
+
 /**
- * The route factory of a surface: `surfaceRoute("Worth")("get /customers/{customerID}/users",
+ * The route factory of a surface: `surfaceRoute({ tag: "Worth", … })("get /customers/{customerID}/users",
  * "worth.listCustomerUsers", "users:read", { summary, description, request, responses })` is a
- * `createRoute` with the surface's tag, the bearer scheme, and the access check both enforced (the
- * route's first middleware) and documented (its description says what it needs) from one value.
+ * `createRoute` with the surface's tag, the bearer scheme, its shared headers and error responses,
+ * and the access check both enforced (the route's first middleware) and documented (its
+ * description says what it needs) from one value. A route file states only what is its own.
  */
-export function surfaceRoute(tag: string) {
+export function surfaceRoute(d: SurfaceDefaults) {
   return <const R extends Omit<RouteConfig, "tags" | "security" | "method" | "path" | "operationId">>(
     signature: `${Method} /${string}`,
     operationId: string,
@@ -43,15 +57,20 @@ export function surfaceRoute(tag: string) {
   ) => {
     const [method, path] = signature.split(" ") as [Method, string];
     const check = access === "admin" ? requireAdmin() : requireScope(access);
+    const hasBody = route.request?.body !== undefined;
+    const middleware = [check, ...(hasBody && d.bodyMiddleware ? d.bodyMiddleware() : [])];
     return createRoute({
       ...route,
       method,
       path,
       operationId,
-      tags: [tag],
+      tags: [d.tag],
       security: BEARER,
       description: `${route.description} ${NEEDS[access]}`,
-      middleware: [check, ...((route.middleware as MiddlewareHandler[] | undefined) ?? [])],
+      request: { ...(d.headers ? { headers: d.headers } : {}), ...route.request } as R["request"],
+      // The route's own responses win (e.g. Worth's PATCH words its 404 itself).
+      responses: { ...d.errors, ...(hasBody ? d.bodyErrors : {}), ...route.responses } as R["responses"],
+      middleware,
     });
   };
 }

@@ -9,13 +9,12 @@ import type { Context } from "hono";
 import type { ZodError, ZodType } from "zod";
 import { DomainError, type FieldIssue } from "../../core/errors";
 import { errorResponses, surfaceRoute } from "../../http/openapi";
+import { jsonBodies } from "../../http/middleware";
 import { zodIssues } from "../../http/errors";
 import type { AppEnv } from "../../http/types";
 import { CcErrorSchema, renderCloudCockpit } from "./errors";
 import { Uuid } from "./wire";
 
-/** A CloudCockpit route: its tag and the bearer scheme in /doc (src/http/openapi.ts). */
-export const cockpitRoute = surfaceRoute("CloudCockpit");
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
@@ -141,3 +140,6 @@ export function ccRoute<R extends RouteConfig>(app: OpenAPIHono<AppEnv>, route: 
 export function namedTenant(c: Context<AppEnv>): { domain: string } {
   return { domain: (c.req.header("x-tenant") ?? "").trim().toLowerCase() };
 }
+
+/** A CloudCockpit route: its tag, bearer scheme, X-Tenant headers, error responses and JSON body checks (src/http/openapi.ts). */
+export const cockpitRoute = surfaceRoute({ tag: "CloudCockpit", errors: ccErrors, bodyErrors, headers: CcHeaders, bodyMiddleware: () => jsonBodies() });

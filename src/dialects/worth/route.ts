@@ -1,4 +1,5 @@
-/** What every Worth route shares: its tag and bearer scheme in /doc (src/http/openapi.ts). */
+/** What every Worth route shares: its tag, bearer scheme and error responses in /doc (src/http/openapi.ts). */
 import { surfaceRoute } from "../../http/openapi";
+import { bodyErrors, worthErrors } from "./errors";
 
-export const worthRoute = surfaceRoute("Worth");
+export const worthRoute = surfaceRoute({ tag: "Worth", errors: worthErrors, bodyErrors });

@@ -2,9 +2,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import { jsonBodies } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { bodyErrors, ccErrors, CcHeaders, ccRoute, cockpitRoute, created, createdResponse, CustomerPath, namedTenant, ResellerQuery } from "../route";
+import { ccRoute, cockpitRoute, created, createdResponse, CustomerPath, namedTenant, ResellerQuery } from "../route";
 import { createInput, UserCreate } from "../wire";
 
 export const route = cockpitRoute("post /customer/{customerId}/users", "cloudcockpit.createCustomerUser", "users:write", {
@@ -13,17 +12,13 @@ export const route = cockpitRoute("post /customer/{customerId}/users", "cloudcoc
     "Creates a new User with the provided UserViewModel. Answers 201 with the new user's id as a JSON string and a Location header " +
     "(the user's PATCH/DELETE address). A duplicate e-mail or a taken id is a 400 naming `email` or `id`.",
   request: {
-    headers: CcHeaders,
     params: CustomerPath,
     query: ResellerQuery,
     body: { required: true, description: "The user info to create the user.", content: { "application/json": { schema: UserCreate } } },
   },
   responses: {
     ...createdResponse,
-    ...ccErrors,
-    ...bodyErrors,
   },
-  middleware: [...jsonBodies()] as const,
 });
 
 export function register(app: OpenAPIHono<AppEnv>): void {

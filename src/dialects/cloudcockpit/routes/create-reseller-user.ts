@@ -2,9 +2,8 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import { jsonBodies } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { bodyErrors, ccErrors, CcHeaders, ccRoute, cockpitRoute, created, createdResponse, namedTenant } from "../route";
+import { ccRoute, cockpitRoute, created, createdResponse, namedTenant } from "../route";
 import { createInput, UserCreate, Uuid } from "../wire";
 
 export const route = cockpitRoute("post /reseller/{resellerId}/users", "cloudcockpit.createResellerUser", "users:write", {
@@ -13,7 +12,6 @@ export const route = cockpitRoute("post /reseller/{resellerId}/users", "cloudcoc
     "Creates a reseller-level user (it belongs to no customer). `role.name` must be a tenant-wide subrole code. Answers 201 with the new " +
     "user's id as a JSON string and a Location header. A reseller token may only name its own reseller.",
   request: {
-    headers: CcHeaders,
     params: z.object({
       resellerId: Uuid.openapi({ param: { name: "resellerId", in: "path", required: true, description: "GUID Unique identifier for the reseller." } }),
     }),
@@ -21,10 +19,7 @@ export const route = cockpitRoute("post /reseller/{resellerId}/users", "cloudcoc
   },
   responses: {
     ...createdResponse,
-    ...ccErrors,
-    ...bodyErrors,
   },
-  middleware: [...jsonBodies()] as const,
 });
 
 export function register(app: OpenAPIHono<AppEnv>): void {

@@ -3,7 +3,7 @@ import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteUser } from "../../../core/users/delete-user";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
+import { ccRoute, cockpitRoute, namedTenant } from "../route";
 import { EmailParam } from "../wire";
 
 export const route = cockpitRoute("delete /users/{email}", "cloudcockpit.deleteUser", "users:write", {
@@ -11,10 +11,9 @@ export const route = cockpitRoute("delete /users/{email}", "cloudcockpit.deleteU
   description:
     "Removes the user the e-mail names (case-insensitively) in the X-Tenant tenant. The record is kept for the audit trail; the " +
     "user leaves every list and its e-mail is free again. Answers 204; a second delete is 404.",
-  request: { headers: CcHeaders, params: z.object({ email: EmailParam }) },
+  request: { params: z.object({ email: EmailParam }) },
   responses: {
     204: { description: "No Content: deleted" },
-    ...ccErrors,
   },
 });
 

@@ -3,7 +3,7 @@ import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { queryUsers } from "../../../core/users/query-users";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { ccErrors, CcHeaders, ccRoute, cockpitRoute, CustomerPath, namedTenant, ResellerQuery } from "../route";
+import { ccRoute, cockpitRoute, CustomerPath, namedTenant, ResellerQuery } from "../route";
 import { userToWire, UserSchema } from "../wire";
 
 /**
@@ -16,13 +16,11 @@ export const route = cockpitRoute("get /customer/{customerId}/users", "cloudcock
   summary: "Get the Users of a Customer",
   description: "Every user of the customer, sorted by last name, first name, then id.",
   request: {
-    headers: CcHeaders,
     params: CustomerPath,
     query: ResellerQuery,
   },
   responses: {
     200: { description: "OK", content: { "application/json": { schema: z.array(UserSchema) } } },
-    ...ccErrors,
   },
 });
 

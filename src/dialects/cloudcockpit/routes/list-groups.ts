@@ -4,16 +4,15 @@ import { listTenantGroups, type GroupPage } from "../../../core/groups-list";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { pagedEnvelope, pageStart, PagingQuery } from "../paging";
-import { ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
+import { ccRoute, cockpitRoute, namedTenant } from "../route";
 import { GroupSchema, pageOf } from "../wire";
 
 export const route = cockpitRoute("get /users/groups", "cloudcockpit.listGroups", "users:read", {
   summary: "Get the User Groups of the Tenant",
   description: "The groups users may be put in, sorted by name then id.",
-  request: { headers: CcHeaders, query: PagingQuery },
+  request: { query: PagingQuery },
   responses: {
     200: { description: "OK", content: { "application/json": { schema: pageOf(GroupSchema, "CloudCockpit_GroupPage") } } },
-    ...ccErrors,
   },
 });
 

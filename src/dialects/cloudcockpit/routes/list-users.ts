@@ -4,7 +4,7 @@ import { queryUsers, type UserCondition, type UserPage, type UserSort } from "..
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { pagedEnvelope, pageStart, UsersQuery } from "../paging";
-import { ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
+import { ccRoute, cockpitRoute, namedTenant } from "../route";
 import { pageOf, userToWire, UserSchema } from "../wire";
 
 export const route = cockpitRoute("get /users", "cloudcockpit.listUsers", "users:read", {
@@ -13,10 +13,9 @@ export const route = cockpitRoute("get /users", "cloudcockpit.listUsers", "users
     "The users of the X-Tenant tenant within the token's reach (a reseller token sees its reseller's users only), sorted by " +
     "`sortPropertyName` with the id as the last key. `continuationToken` resumes right after the last item of the page it came " +
     "with, even when users are added in between.",
-  request: { headers: CcHeaders, query: UsersQuery },
+  request: { query: UsersQuery },
   responses: {
     200: { description: "OK", content: { "application/json": { schema: pageOf(UserSchema, "CloudCockpit_UserPage") } } },
-    ...ccErrors,
   },
 });
 

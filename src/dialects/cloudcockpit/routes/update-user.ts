@@ -2,9 +2,8 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { updateUser } from "../../../core/users/update-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import { jsonBodies } from "../../../http/middleware";
 import type { AppEnv } from "../../../http/types";
-import { bodyErrors, ccErrors, CcHeaders, ccRoute, cockpitRoute, namedTenant } from "../route";
+import { ccRoute, cockpitRoute, namedTenant } from "../route";
 import { EmailParam, givenId, patchInput, UserPatchBody } from "../wire";
 
 export const route = cockpitRoute("patch /users/{email}", "cloudcockpit.updateUser", "users:write", {
@@ -13,16 +12,12 @@ export const route = cockpitRoute("patch /users/{email}", "cloudcockpit.updateUs
     "Changes the user the e-mail names (case-insensitively) in the X-Tenant tenant. Absent fields are kept; `groups` replaces the " +
     "user's groups; a new `email` must be free. Answers 204.",
   request: {
-    headers: CcHeaders,
     params: z.object({ email: EmailParam }),
     body: { required: true, description: "The fields to change.", content: { "application/json": { schema: UserPatchBody } } },
   },
   responses: {
     204: { description: "No Content: updated" },
-    ...ccErrors,
-    ...bodyErrors,
   },
-  middleware: [...jsonBodies()] as const,
 });
 
 export function register(app: OpenAPIHono<AppEnv>): void {

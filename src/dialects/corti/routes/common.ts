@@ -1,5 +1,6 @@
-/** What every Corti route declares the same way: its tag and bearer scheme (src/http/openapi.ts). */
+/** What every Corti route shares: its tag, bearer scheme and error responses in /doc (src/http/openapi.ts). */
 import { surfaceRoute } from "../../../http/openapi";
+import { cortiBodyErrors, cortiErrors } from "../errors";
 
 export { json, jsonBody } from "../../../http/openapi";
-export const cortiRoute = surfaceRoute("Corti");
+export const cortiRoute = surfaceRoute({ tag: "Corti", errors: cortiErrors, bodyErrors: cortiBodyErrors });

@@ -4,7 +4,7 @@ import { createProjectCustomer } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { cortiBodyErrors, cortiConflict } from "../errors";
+import { cortiConflict } from "../errors";
 import { cortiCustomerError, CustomerCreate, CustomerSchema, customerToWire, ProjectParams } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
@@ -14,7 +14,6 @@ export const route = cortiRoute("post /projects/{projectId}/customers", "corti.c
   request: { params: ProjectParams, body: jsonBody(CustomerCreate) },
   responses: {
     201: json(CustomerSchema, "The customer created"),
-    ...cortiBodyErrors,
     ...cortiConflict("Another customer of the project has this customerId"),
   },
 });

@@ -4,7 +4,7 @@ import { projectRef } from "../../../core/project-scope";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { cortiBodyErrors, cortiConflict } from "../errors";
+import { cortiConflict } from "../errors";
 import { createInput, CustomerParams, UserCreate, UserSchema, userToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
@@ -14,7 +14,6 @@ export const route = cortiRoute("post /projects/{projectId}/customers/{customerI
   request: { params: CustomerParams, body: jsonBody(UserCreate) },
   responses: {
     201: json(UserSchema, "User created successfully"),
-    ...cortiBodyErrors,
     ...cortiConflict("Another user of the tenant has this e-mail"),
   },
 });

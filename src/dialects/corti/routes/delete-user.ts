@@ -4,7 +4,6 @@ import { projectRef } from "../../../core/project-scope";
 import { deleteUser } from "../../../core/users/delete-user";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { cortiErrors } from "../errors";
 import { UserParams } from "../wire";
 import { cortiRoute } from "./common";
 
@@ -12,7 +11,7 @@ export const route = cortiRoute("delete /projects/{projectId}/customers/{custome
   summary: "Delete a user",
   description: "Soft delete: the user leaves every list and can no longer log in; its e-mail is free again.",
   request: { params: UserParams },
-  responses: { 204: { description: "The user was deleted" }, ...cortiErrors },
+  responses: { 204: { description: "The user was deleted" } },
 });
 
 export function register(app: OpenAPIHono<AppEnv>): void {

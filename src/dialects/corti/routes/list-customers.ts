@@ -4,7 +4,6 @@ import { listProjectCustomers } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { cortiErrors } from "../errors";
 import { CustomerList, customerToWire, PageQuery, pageWindow, ProjectParams } from "../wire";
 import { cortiRoute, json } from "./common";
 
@@ -12,7 +11,7 @@ export const route = cortiRoute("get /projects/{projectId}/customers", "corti.li
   summary: "List the project's customers",
   description: "Oldest first.",
   request: { params: ProjectParams, query: PageQuery },
-  responses: { 200: json(CustomerList, "A page of the project's customers"), ...cortiErrors },
+  responses: { 200: json(CustomerList, "A page of the project's customers") },
 });
 
 export function register(app: OpenAPIHono<AppEnv>): void {

@@ -4,7 +4,6 @@ import { projectRef } from "../../../core/project-scope";
 import { queryUsers } from "../../../core/users/query-users";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { cortiErrors } from "../errors";
 import { CustomerParams, PageQuery, pageWindow, UserList, userToWire } from "../wire";
 import { cortiRoute, json } from "./common";
 
@@ -12,7 +11,7 @@ export const route = cortiRoute("get /projects/{projectId}/customers/{customerId
   summary: "List the customer's users",
   description: "Oldest first.",
   request: { params: CustomerParams, query: PageQuery },
-  responses: { 200: json(UserList, "A page of the customer's users"), ...cortiErrors },
+  responses: { 200: json(UserList, "A page of the customer's users") },
 });
 
 export function register(app: OpenAPIHono<AppEnv>): void {

@@ -4,7 +4,6 @@ import { updateProjectCustomer } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { cortiBodyErrors } from "../errors";
 import { cortiCustomerError, CustomerParams, CustomerPatch, CustomerSchema, customerToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
@@ -12,7 +11,7 @@ export const route = cortiRoute("patch /projects/{projectId}/customers/{customer
   summary: "Update a customer of the project",
   description: "displayName, tenantName, region, isNfr (null clears tenantName or region).",
   request: { params: CustomerParams, body: jsonBody(CustomerPatch) },
-  responses: { 200: json(CustomerSchema, "The customer as updated"), ...cortiBodyErrors },
+  responses: { 200: json(CustomerSchema, "The customer as updated") },
 });
 
 export function register(app: OpenAPIHono<AppEnv>): void {

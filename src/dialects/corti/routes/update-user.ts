@@ -4,7 +4,6 @@ import { projectRef } from "../../../core/project-scope";
 import { updateUser } from "../../../core/users/update-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
-import { cortiBodyErrors } from "../errors";
 import { patchInput, UserParams, UserPatch, UserSchema, userToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
@@ -12,7 +11,7 @@ export const route = cortiRoute("patch /projects/{projectId}/customers/{customer
   summary: "Update a user",
   description: "firstName, lastName, enabled (false: the user can no longer log in) and password. The e-mail cannot be changed here.",
   request: { params: UserParams, body: jsonBody(UserPatch) },
-  responses: { 200: json(UserSchema, "The user as updated"), ...cortiBodyErrors },
+  responses: { 200: json(UserSchema, "The user as updated") },
 });
 
 export function register(app: OpenAPIHono<AppEnv>): void {

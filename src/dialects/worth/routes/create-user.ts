@@ -5,7 +5,6 @@ import { coreCtx, passwordDeps } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
-import { bodyErrors, worthErrors } from "../errors";
 import { CreateBody, CreatedResponse, createInput, UuidParam } from "../wire";
 
 export const route = worthRoute("post /customers/{customerID}/users", "worth.createCustomerUser", "users:write", {
@@ -19,8 +18,6 @@ export const route = worthRoute("post /customers/{customerID}/users", "worth.cre
   },
   responses: {
     200: json(CreatedResponse, "OK"),
-    ...worthErrors,
-    ...bodyErrors,
   },
 });
 

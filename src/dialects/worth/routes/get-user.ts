@@ -5,7 +5,6 @@ import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
-import { worthErrors } from "../errors";
 import { UserResponse, userToWire, UuidParam } from "../wire";
 
 export const route = worthRoute("get /customers/{customerID}/users/{userID}", "worth.getCustomerUser", "users:read", {
@@ -14,7 +13,6 @@ export const route = worthRoute("get /customers/{customerID}/users/{userID}", "w
   request: { params: z.object({ customerID: UuidParam("customerID"), userID: UuidParam("userID") }) },
   responses: {
     200: json(UserResponse, "OK"),
-    ...worthErrors,
   },
 });
 

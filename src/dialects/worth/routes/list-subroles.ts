@@ -5,7 +5,6 @@ import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
-import { worthErrors } from "../errors";
 import { SubrolesResponse, subroleToWire, UuidParam } from "../wire";
 
 export const route = worthRoute("get /customers/{customerID}/subroles", "worth.listCustomerSubroles", "users:read", {
@@ -14,7 +13,6 @@ export const route = worthRoute("get /customers/{customerID}/subroles", "worth.l
   request: { params: z.object({ customerID: UuidParam("customerID") }) },
   responses: {
     200: json(SubrolesResponse, "OK"),
-    ...worthErrors,
   },
 });
 

@@ -5,7 +5,6 @@ import { coreCtx } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
-import { worthErrors } from "../errors";
 import { ListQuery, ListResponse, listQueryFromWire, userToWire, UuidParam } from "../wire";
 
 export const route = worthRoute("get /customers/{customerID}/users", "worth.listCustomerUsers", "users:read", {
@@ -16,7 +15,6 @@ export const route = worthRoute("get /customers/{customerID}/users", "worth.list
   request: { params: z.object({ customerID: UuidParam("customerID") }), query: ListQuery },
   responses: {
     200: json(ListResponse, "OK"),
-    ...worthErrors,
   },
 });
 

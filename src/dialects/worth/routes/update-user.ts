@@ -5,7 +5,7 @@ import { coreCtx, passwordDeps } from "../../../http/context";
 import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
-import { bodyErrors, PATCH_WORDING, patchNotFound, worded, worthErrors } from "../errors";
+import { PATCH_WORDING, patchNotFound, worded } from "../errors";
 import { PatchBody, patchInput, UpdatedResponse, UuidParam } from "../wire";
 
 export const route = worthRoute("patch /customers/{customerID}/users/{userID}", "worth.updateCustomerUser", "users:write", {
@@ -19,9 +19,7 @@ export const route = worthRoute("patch /customers/{customerID}/users/{userID}", 
   },
   responses: {
     200: json(UpdatedResponse, "OK"),
-    ...worthErrors,
     404: patchNotFound,
-    ...bodyErrors,
   },
 });
 
