@@ -3,10 +3,11 @@
  * route factory of a surface (its tag and the bearer scheme filled in), so a route file holds only
  * what is its own — method, path, operationId, summary, scope, request and responses.
  */
-import { createRoute, type RouteConfig, type z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, type RouteConfig, type RouteHandler, type z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Scope } from "../db/schema";
 import { requireAdmin, requireScope } from "./middleware";
+import type { AppEnv } from "./types";
 
 /** A JSON response of `schema` for /doc. */
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -39,39 +40,43 @@ export interface SurfaceDefaults {
   headers?: z.ZodObject;
   /** Middleware of routes with a request body, after the access check (a surface whose router does not apply it). */
   bodyMiddleware?: () => MiddlewareHandler[];
+  /** The validation hook of every route (CloudCockpit lists every offending property); default: the dialect router's. */
+  hook?: (route: RouteConfig) => unknown;
 }
 
 /**
- * The route factory of a surface: `surfaceRoute({ tag: "Worth", … })("get /customers/{customerID}/users",
- * "worth.listCustomerUsers", "users:read", { summary, description, request, responses })` is a
- * `createRoute` with the surface's tag, the bearer scheme, its shared headers and error responses,
- * and the access check both enforced (the route's first middleware) and documented (its
- * description says what it needs) from one value. A route file states only what is its own.
+ * The route factory of a surface: `export const { route, register } = worthRoute("get /customers/{customerID}/users",
+ * "worth.listCustomerUsers", "users:read", { summary, description, request, responses }, async (c) => …)`
+ * declares an operation and the handler that answers it. The route is a `createRoute` with the
+ * surface's tag, the bearer scheme, its shared headers and error responses, and the access check
+ * both enforced (the route's first middleware) and documented (its description says what it needs)
+ * from one value. A route file states only what is its own.
  */
 export function surfaceRoute(d: SurfaceDefaults) {
   return <const R extends Omit<RouteConfig, "tags" | "security" | "method" | "path" | "operationId">>(
     signature: `${Method} /${string}`,
     operationId: string,
     access: Access,
-    route: R & { description: string },
+    own: R & { description: string },
+    handler: RouteHandler<R & { method: Method; path: string }, AppEnv>,
   ) => {
     const [method, path] = signature.split(" ") as [Method, string];
     const check = access === "admin" ? requireAdmin() : requireScope(access);
-    const hasBody = route.request?.body !== undefined;
-    const middleware = [check, ...(hasBody && d.bodyMiddleware ? d.bodyMiddleware() : [])];
-    return createRoute({
-      ...route,
+    const hasBody = own.request?.body !== undefined;
+    const route = createRoute({
+      ...own,
       method,
       path,
       operationId,
       tags: [d.tag],
       security: BEARER,
-      description: `${route.description} ${NEEDS[access]}`,
-      request: { ...(d.headers ? { headers: d.headers } : {}), ...route.request } as R["request"],
+      description: `${own.description} ${NEEDS[access]}`,
+      request: { ...(d.headers ? { headers: d.headers } : {}), ...own.request } as R["request"],
       // The route's own responses win (e.g. Worth's PATCH words its 404 itself).
-      responses: { ...d.errors, ...(hasBody ? d.bodyErrors : {}), ...route.responses } as R["responses"],
-      middleware,
+      responses: { ...d.errors, ...(hasBody ? d.bodyErrors : {}), ...own.responses } as R["responses"],
+      middleware: [check, ...(hasBody && d.bodyMiddleware ? d.bodyMiddleware() : [])],
     });
+    return { route, register: (app: OpenAPIHono<AppEnv>): void => void app.openapi(route, handler as never, d.hook?.(route) as never) };
   };
 }
 

@@ -4,7 +4,7 @@
  * request at once (headers, path, query and body together), and the core context with the tenant
  * the request names.
  */
-import { z, type OpenAPIHono, type RouteConfig, type RouteHandler } from "@hono/zod-openapi";
+import { z, type RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ZodError, ZodType } from "zod";
 import { DomainError, type FieldIssue } from "../../core/errors";
@@ -120,11 +120,12 @@ async function allIssues(route: RouteConfig, c: Context<AppEnv>): Promise<FieldI
 }
 
 /**
- * Registers a route with the hook that answers a failed validation with every offending property
- * (zod-openapi stops at the first failing part; CloudCockpit clients get the whole list).
+ * The validation hook of every CloudCockpit route: a failed validation is answered with every
+ * offending property (zod-openapi stops at the first failing part; CloudCockpit clients get the
+ * whole list).
  */
-export function ccRoute<R extends RouteConfig>(app: OpenAPIHono<AppEnv>, route: R, handler: RouteHandler<R, AppEnv>): void {
-  const hook = async (result: { success: boolean; error?: ZodError }, c: Context<AppEnv>): Promise<Response | undefined> => {
+function ccHook(route: RouteConfig) {
+  return async (result: { success: boolean; error?: ZodError }, c: Context<AppEnv>): Promise<Response | undefined> => {
     if (result.success) return undefined;
     const issues = await allIssues(route, c);
     if (issues.length === 0 && result.error) issues.push(...zodIssues(result.error));
@@ -132,8 +133,6 @@ export function ccRoute<R extends RouteConfig>(app: OpenAPIHono<AppEnv>, route: 
     c.set("error", err);
     return renderCloudCockpit(c, err);
   };
-  // The hook's type is tied to each route's success responses; an error Response is what it returns.
-  app.openapi(route, handler, hook as never);
 }
 
 /** The tenant a CloudCockpit request names: its `X-Tenant` portal domain (validated by CcHeaders). */
@@ -142,4 +141,4 @@ export function namedTenant(c: Context<AppEnv>): { domain: string } {
 }
 
 /** A CloudCockpit route: its tag, bearer scheme, X-Tenant headers, error responses and JSON body checks (src/http/openapi.ts). */
-export const cockpitRoute = surfaceRoute({ tag: "CloudCockpit", errors: ccErrors, bodyErrors, headers: CcHeaders, bodyMiddleware: () => jsonBodies() });
+export const cockpitRoute = surfaceRoute({ tag: "CloudCockpit", errors: ccErrors, bodyErrors, headers: CcHeaders, bodyMiddleware: () => jsonBodies(), hook: ccHook });

@@ -1,12 +1,10 @@
 /** POST /v1/customer/{customerId}/users — seed 004: creates a customer user, answers its id. */
-import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
-import { ccRoute, cockpitRoute, created, createdResponse, CustomerPath, namedTenant, ResellerQuery } from "../route";
+import { cockpitRoute, created, createdResponse, CustomerPath, namedTenant, ResellerQuery } from "../route";
 import { createInput, UserCreate } from "../wire";
 
-export const route = cockpitRoute("post /customer/{customerId}/users", "cloudcockpit.createCustomerUser", "users:write", {
+export const { route, register } = cockpitRoute("post /customer/{customerId}/users", "cloudcockpit.createCustomerUser", "users:write", {
   summary: "Create a Customer User",
   description:
     "Creates a new User with the provided UserViewModel. Answers 201 with the new user's id as a JSON string and a Location header " +
@@ -19,14 +17,10 @@ export const route = cockpitRoute("post /customer/{customerId}/users", "cloudcoc
   responses: {
     ...createdResponse,
   },
+}, async (c) => {
+  const { customerId } = c.req.valid("param");
+  const { resellerId } = c.req.valid("query");
+  const owner = { customerId: customerId.toLowerCase(), resellerId: resellerId?.toLowerCase() };
+  const user = await createUser(coreCtx(c), { ...createInput(owner, c.req.valid("json")), tenant: namedTenant(c) }, passwordDeps(c));
+  return created(c, user);
 });
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  ccRoute(app, route, async (c) => {
-    const { customerId } = c.req.valid("param");
-    const { resellerId } = c.req.valid("query");
-    const owner = { customerId: customerId.toLowerCase(), resellerId: resellerId?.toLowerCase() };
-    const user = await createUser(coreCtx(c), { ...createInput(owner, c.req.valid("json")), tenant: namedTenant(c) }, passwordDeps(c));
-    return created(c, user);
-  });
-}

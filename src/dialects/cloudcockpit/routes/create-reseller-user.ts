@@ -1,12 +1,11 @@
 /** POST /v1/reseller/{resellerId}/users — a reseller-level user (no customer), same body as seed 004. */
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
-import { ccRoute, cockpitRoute, created, createdResponse, namedTenant } from "../route";
+import { cockpitRoute, created, createdResponse, namedTenant } from "../route";
 import { createInput, UserCreate, Uuid } from "../wire";
 
-export const route = cockpitRoute("post /reseller/{resellerId}/users", "cloudcockpit.createResellerUser", "users:write", {
+export const { route, register } = cockpitRoute("post /reseller/{resellerId}/users", "cloudcockpit.createResellerUser", "users:write", {
   summary: "Create a Reseller User",
   description:
     "Creates a reseller-level user (it belongs to no customer). `role.name` must be a tenant-wide subrole code. Answers 201 with the new " +
@@ -20,12 +19,8 @@ export const route = cockpitRoute("post /reseller/{resellerId}/users", "cloudcoc
   responses: {
     ...createdResponse,
   },
+}, async (c) => {
+  const { resellerId } = c.req.valid("param");
+  const user = await createUser(coreCtx(c), { ...createInput({ resellerId: resellerId.toLowerCase() }, c.req.valid("json")), tenant: namedTenant(c) }, passwordDeps(c));
+  return created(c, user);
 });
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  ccRoute(app, route, async (c) => {
-    const { resellerId } = c.req.valid("param");
-    const user = await createUser(coreCtx(c), { ...createInput({ resellerId: resellerId.toLowerCase() }, c.req.valid("json")), tenant: namedTenant(c) }, passwordDeps(c));
-    return created(c, user);
-  });
-}

@@ -1,12 +1,11 @@
 /** DELETE /v1/users/{email} — soft delete: the user leaves every list of every dialect; again → 404. */
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { deleteUser } from "../../../core/users/delete-user";
 import { coreCtx } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
-import { ccRoute, cockpitRoute, namedTenant } from "../route";
+import { cockpitRoute, namedTenant } from "../route";
 import { EmailParam } from "../wire";
 
-export const route = cockpitRoute("delete /users/{email}", "cloudcockpit.deleteUser", "users:write", {
+export const { route, register } = cockpitRoute("delete /users/{email}", "cloudcockpit.deleteUser", "users:write", {
   summary: "Delete a User",
   description:
     "Removes the user the e-mail names (case-insensitively) in the X-Tenant tenant. The record is kept for the audit trail; the " +
@@ -15,12 +14,8 @@ export const route = cockpitRoute("delete /users/{email}", "cloudcockpit.deleteU
   responses: {
     204: { description: "No Content: deleted" },
   },
+}, async (c) => {
+  const { email } = c.req.valid("param");
+  await deleteUser(coreCtx(c), { email, tenant: namedTenant(c) });
+  return c.body(null, 204);
 });
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  ccRoute(app, route, async (c) => {
-    const { email } = c.req.valid("param");
-    await deleteUser(coreCtx(c), { email, tenant: namedTenant(c) });
-    return c.body(null, 204);
-  });
-}

@@ -1,9 +1,8 @@
 /** GET /v1/customer/{customerId}/users — every user of the customer, as a bare array sorted by name. */
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { queryUsers } from "../../../core/users/query-users";
 import { coreCtx } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
-import { ccRoute, cockpitRoute, CustomerPath, namedTenant, ResellerQuery } from "../route";
+import { cockpitRoute, CustomerPath, namedTenant, ResellerQuery } from "../route";
 import { userToWire, UserSchema } from "../wire";
 
 /**
@@ -12,7 +11,7 @@ import { userToWire, UserSchema } from "../wire";
  */
 export const MAX_CUSTOMER_USERS = 50_000;
 
-export const route = cockpitRoute("get /customer/{customerId}/users", "cloudcockpit.listCustomerUsers", "users:read", {
+export const { route, register } = cockpitRoute("get /customer/{customerId}/users", "cloudcockpit.listCustomerUsers", "users:read", {
   summary: "Get the Users of a Customer",
   description: "Every user of the customer, sorted by last name, first name, then id.",
   request: {
@@ -22,21 +21,17 @@ export const route = cockpitRoute("get /customer/{customerId}/users", "cloudcock
   responses: {
     200: { description: "OK", content: { "application/json": { schema: z.array(UserSchema) } } },
   },
-});
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  ccRoute(app, route, async (c) => {
-    const { customerId } = c.req.valid("param");
-    const { resellerId } = c.req.valid("query");
-    const result = await queryUsers(coreCtx(c), {
-      scope: { customerId: customerId.toLowerCase(), resellerId: resellerId?.toLowerCase(), tenant: namedTenant(c) },
-      where: [],
-      sort: [
-        { field: "lastName", dir: "asc" },
-        { field: "firstName", dir: "asc" },
-      ],
-      page: { kind: "after", limit: MAX_CUSTOMER_USERS },
-    });
-    return c.json(result.users.map(userToWire), 200);
+}, async (c) => {
+  const { customerId } = c.req.valid("param");
+  const { resellerId } = c.req.valid("query");
+  const result = await queryUsers(coreCtx(c), {
+    scope: { customerId: customerId.toLowerCase(), resellerId: resellerId?.toLowerCase(), tenant: namedTenant(c) },
+    where: [],
+    sort: [
+      { field: "lastName", dir: "asc" },
+      { field: "firstName", dir: "asc" },
+    ],
+    page: { kind: "after", limit: MAX_CUSTOMER_USERS },
   });
-}
+  return c.json(result.users.map(userToWire), 200);
+});

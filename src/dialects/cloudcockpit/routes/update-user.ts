@@ -1,12 +1,11 @@
 /** PATCH /v1/users/{email} — changes a user of the tenant; every body field optional; 204. */
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { updateUser } from "../../../core/users/update-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
-import { ccRoute, cockpitRoute, namedTenant } from "../route";
+import { cockpitRoute, namedTenant } from "../route";
 import { EmailParam, givenId, patchInput, UserPatchBody } from "../wire";
 
-export const route = cockpitRoute("patch /users/{email}", "cloudcockpit.updateUser", "users:write", {
+export const { route, register } = cockpitRoute("patch /users/{email}", "cloudcockpit.updateUser", "users:write", {
   summary: "Update a User",
   description:
     "Changes the user the e-mail names (case-insensitively) in the X-Tenant tenant. Absent fields are kept; `groups` replaces the " +
@@ -18,15 +17,11 @@ export const route = cockpitRoute("patch /users/{email}", "cloudcockpit.updateUs
   responses: {
     204: { description: "No Content: updated" },
   },
+}, async (c) => {
+  const { email } = c.req.valid("param");
+  const body = c.req.valid("json");
+
+  const userId = givenId(body.id);
+  await updateUser(coreCtx(c), { email, tenant: namedTenant(c), ...(userId !== undefined ? { userId } : {}) }, patchInput(body), passwordDeps(c));
+  return c.body(null, 204);
 });
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  ccRoute(app, route, async (c) => {
-    const { email } = c.req.valid("param");
-    const body = c.req.valid("json");
-
-    const userId = givenId(body.id);
-    await updateUser(coreCtx(c), { email, tenant: namedTenant(c), ...(userId !== undefined ? { userId } : {}) }, patchInput(body), passwordDeps(c));
-    return c.body(null, 204);
-  });
-}

@@ -1,14 +1,12 @@
 /** POST /projects/{projectId}/customers — platform and tenant admins (scope admin). */
-import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createProjectCustomer } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
 import { cortiConflict } from "../errors";
 import { cortiCustomerError, CustomerCreate, CustomerSchema, customerToWire, ProjectParams } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
-export const route = cortiRoute("post /projects/{projectId}/customers", "corti.createCustomer", "admin", {
+export const { route, register } = cortiRoute("post /projects/{projectId}/customers", "corti.createCustomer", "admin", {
   summary: "Create a customer in the project",
   description: "Its customerId (the key) is unique within the project; a project-narrowed token creates customers of its own project only.",
   request: { params: ProjectParams, body: jsonBody(CustomerCreate) },
@@ -16,22 +14,18 @@ export const route = cortiRoute("post /projects/{projectId}/customers", "corti.c
     201: json(CustomerSchema, "The customer created"),
     ...cortiConflict("Another customer of the project has this customerId"),
   },
-});
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(route, async (c) => {
-    const { projectId } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const ctx = coreCtx(c);
-    const row = await createProjectCustomer(ctx, projectRef(ctx.principal, projectId), {
-      name: body.displayName,
-      key: body.customerId,
-      tenantName: body.tenantName,
-      region: body.region,
-      isNfr: body.isNfr,
-    }).catch((err: unknown) => {
-      throw cortiCustomerError(err);
-    });
-    return c.json(customerToWire(row), 201);
+}, async (c) => {
+  const { projectId } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const ctx = coreCtx(c);
+  const row = await createProjectCustomer(ctx, projectRef(ctx.principal, projectId), {
+    name: body.displayName,
+    key: body.customerId,
+    tenantName: body.tenantName,
+    region: body.region,
+    isNfr: body.isNfr,
+  }).catch((err: unknown) => {
+    throw cortiCustomerError(err);
   });
-}
+  return c.json(customerToWire(row), 201);
+});

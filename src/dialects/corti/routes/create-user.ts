@@ -1,14 +1,12 @@
 /** POST /projects/{projectId}/customers/{customerId}/users — seed 003. */
-import type { OpenAPIHono } from "@hono/zod-openapi";
 import { projectRef } from "../../../core/project-scope";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
 import { cortiConflict } from "../errors";
 import { createInput, CustomerParams, UserCreate, UserSchema, userToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
-export const route = cortiRoute("post /projects/{projectId}/customers/{customerId}/users", "corti.createUser", "users:write", {
+export const { route, register } = cortiRoute("post /projects/{projectId}/customers/{customerId}/users", "corti.createUser", "users:write", {
   summary: "Create a new user and add it to the customer",
   description: "With a password (16–64 Unicode code points, NFKC-normalised, never truncated) the user can log in at POST /auth/token at once.",
   request: { params: CustomerParams, body: jsonBody(UserCreate) },
@@ -16,18 +14,14 @@ export const route = cortiRoute("post /projects/{projectId}/customers/{customerI
     201: json(UserSchema, "User created successfully"),
     ...cortiConflict("Another user of the tenant has this e-mail"),
   },
+}, async (c) => {
+  const { projectId, customerId } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const ctx = coreCtx(c);
+  const user = await createUser(
+    ctx,
+    { owner: { customerId, project: projectRef(ctx.principal, projectId) }, ...createInput(body) },
+    passwordDeps(c),
+  );
+  return c.json(userToWire(user), 201);
 });
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(route, async (c) => {
-    const { projectId, customerId } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const ctx = coreCtx(c);
-    const user = await createUser(
-      ctx,
-      { owner: { customerId, project: projectRef(ctx.principal, projectId) }, ...createInput(body) },
-      passwordDeps(c),
-    );
-    return c.json(userToWire(user), 201);
-  });
-}

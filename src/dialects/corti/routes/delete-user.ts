@@ -1,24 +1,18 @@
 /** DELETE /projects/{projectId}/customers/{customerId}/users/{userId} — soft delete; a second one is 404. */
-import type { OpenAPIHono } from "@hono/zod-openapi";
 import { projectRef } from "../../../core/project-scope";
 import { deleteUser } from "../../../core/users/delete-user";
 import { coreCtx } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
 import { UserParams } from "../wire";
 import { cortiRoute } from "./common";
 
-export const route = cortiRoute("delete /projects/{projectId}/customers/{customerId}/users/{userId}", "corti.deleteUser", "users:write", {
+export const { route, register } = cortiRoute("delete /projects/{projectId}/customers/{customerId}/users/{userId}", "corti.deleteUser", "users:write", {
   summary: "Delete a user",
   description: "Soft delete: the user leaves every list and can no longer log in; its e-mail is free again.",
   request: { params: UserParams },
   responses: { 204: { description: "The user was deleted" } },
+}, async (c) => {
+  const { projectId, customerId, userId } = c.req.valid("param");
+  const ctx = coreCtx(c);
+  await deleteUser(ctx, { userId, customerId, project: projectRef(ctx.principal, projectId) });
+  return c.body(null, 204);
 });
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(route, async (c) => {
-    const { projectId, customerId, userId } = c.req.valid("param");
-    const ctx = coreCtx(c);
-    await deleteUser(ctx, { userId, customerId, project: projectRef(ctx.principal, projectId) });
-    return c.body(null, 204);
-  });
-}

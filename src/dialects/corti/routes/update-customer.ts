@@ -1,32 +1,26 @@
 /** PATCH /projects/{projectId}/customers/{customerId} — platform and tenant admins (scope admin). */
-import type { OpenAPIHono } from "@hono/zod-openapi";
 import { updateProjectCustomer } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
 import { cortiCustomerError, CustomerParams, CustomerPatch, CustomerSchema, customerToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
-export const route = cortiRoute("patch /projects/{projectId}/customers/{customerId}", "corti.updateCustomer", "admin", {
+export const { route, register } = cortiRoute("patch /projects/{projectId}/customers/{customerId}", "corti.updateCustomer", "admin", {
   summary: "Update a customer of the project",
   description: "displayName, tenantName, region, isNfr (null clears tenantName or region).",
   request: { params: CustomerParams, body: jsonBody(CustomerPatch) },
   responses: { 200: json(CustomerSchema, "The customer as updated") },
-});
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(route, async (c) => {
-    const { projectId, customerId } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const ctx = coreCtx(c);
-    const row = await updateProjectCustomer(ctx, projectRef(ctx.principal, projectId), customerId, {
-      name: body.displayName,
-      tenantName: body.tenantName,
-      region: body.region,
-      isNfr: body.isNfr,
-    }).catch((err: unknown) => {
-      throw cortiCustomerError(err);
-    });
-    return c.json(customerToWire(row), 200);
+}, async (c) => {
+  const { projectId, customerId } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const ctx = coreCtx(c);
+  const row = await updateProjectCustomer(ctx, projectRef(ctx.principal, projectId), customerId, {
+    name: body.displayName,
+    tenantName: body.tenantName,
+    region: body.region,
+    isNfr: body.isNfr,
+  }).catch((err: unknown) => {
+    throw cortiCustomerError(err);
   });
-}
+  return c.json(customerToWire(row), 200);
+});

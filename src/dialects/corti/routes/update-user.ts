@@ -1,30 +1,24 @@
 /** PATCH /projects/{projectId}/customers/{customerId}/users/{userId} — names, `enabled`, password; never the e-mail. */
-import type { OpenAPIHono } from "@hono/zod-openapi";
 import { projectRef } from "../../../core/project-scope";
 import { updateUser } from "../../../core/users/update-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
 import { patchInput, UserParams, UserPatch, UserSchema, userToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
-export const route = cortiRoute("patch /projects/{projectId}/customers/{customerId}/users/{userId}", "corti.updateUser", "users:write", {
+export const { route, register } = cortiRoute("patch /projects/{projectId}/customers/{customerId}/users/{userId}", "corti.updateUser", "users:write", {
   summary: "Update a user",
   description: "firstName, lastName, enabled (false: the user can no longer log in) and password. The e-mail cannot be changed here.",
   request: { params: UserParams, body: jsonBody(UserPatch) },
   responses: { 200: json(UserSchema, "The user as updated") },
+}, async (c) => {
+  const { projectId, customerId, userId } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const ctx = coreCtx(c);
+  const user = await updateUser(
+    ctx,
+    { userId, customerId, project: projectRef(ctx.principal, projectId) },
+    patchInput(body),
+    passwordDeps(c),
+  );
+  return c.json(userToWire(user), 200);
 });
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(route, async (c) => {
-    const { projectId, customerId, userId } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const ctx = coreCtx(c);
-    const user = await updateUser(
-      ctx,
-      { userId, customerId, project: projectRef(ctx.principal, projectId) },
-      patchInput(body),
-      passwordDeps(c),
-    );
-    return c.json(userToWire(user), 200);
-  });
-}

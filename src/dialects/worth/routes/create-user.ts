@@ -1,13 +1,12 @@
 /** POST /customers/{customerID}/users — seed 000. */
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { createUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
 import { CreateBody, CreatedResponse, createInput, UuidParam } from "../wire";
 
-export const route = worthRoute("post /customers/{customerID}/users", "worth.createCustomerUser", "users:write", {
+export const { route, register } = worthRoute("post /customers/{customerID}/users", "worth.createCustomerUser", "users:write", {
   summary: "Create Customer User",
   description:
     "Creates a user under the customer. The subrole must be one of the customer's own or a tenant-wide one, with id and code agreeing. " +
@@ -19,12 +18,8 @@ export const route = worthRoute("post /customers/{customerID}/users", "worth.cre
   responses: {
     200: json(CreatedResponse, "OK"),
   },
+}, async (c) => {
+  const { customerID } = c.req.valid("param");
+  const user = await createUser(coreCtx(c), createInput(customerID, c.req.valid("json")), passwordDeps(c));
+  return c.json({ status: "success" as const, message: "Customer user created.", data: { user_id: user.id } }, 200);
 });
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(route, async (c) => {
-    const { customerID } = c.req.valid("param");
-    const user = await createUser(coreCtx(c), createInput(customerID, c.req.valid("json")), passwordDeps(c));
-    return c.json({ status: "success" as const, message: "Customer user created.", data: { user_id: user.id } }, 200);
-  });
-}

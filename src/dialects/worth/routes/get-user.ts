@@ -1,25 +1,20 @@
 /** GET /customers/{customerID}/users/{userID} — one record, as in the list (seed 001). */
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { getUser } from "../../../core/users/get-user";
 import { coreCtx } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
 import { UserResponse, userToWire, UuidParam } from "../wire";
 
-export const route = worthRoute("get /customers/{customerID}/users/{userID}", "worth.getCustomerUser", "users:read", {
+export const { route, register } = worthRoute("get /customers/{customerID}/users/{userID}", "worth.getCustomerUser", "users:read", {
   summary: "Get Customer User By ID",
   description: "One user of the customer; an unknown user is 404 NOT_FOUND \"Customer user Not Found\".",
   request: { params: z.object({ customerID: UuidParam("customerID"), userID: UuidParam("userID") }) },
   responses: {
     200: json(UserResponse, "OK"),
   },
+}, async (c) => {
+  const { customerID, userID } = c.req.valid("param");
+  const user = await getUser(coreCtx(c), { userId: userID, customerId: customerID });
+  return c.json({ status: "success" as const, message: "Success", data: userToWire(user) }, 200);
 });
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(route, async (c) => {
-    const { customerID, userID } = c.req.valid("param");
-    const user = await getUser(coreCtx(c), { userId: userID, customerId: customerID });
-    return c.json({ status: "success" as const, message: "Success", data: userToWire(user) }, 200);
-  });
-}

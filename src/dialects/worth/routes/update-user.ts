@@ -1,14 +1,13 @@
 /** PATCH /customers/{customerID}/users/{userID} — seed 002. */
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { updateUser } from "../../../core/users/update-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
-import type { AppEnv } from "../../../http/types";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
 import { PATCH_WORDING, patchNotFound, worded } from "../errors";
 import { PatchBody, patchInput, UpdatedResponse, UuidParam } from "../wire";
 
-export const route = worthRoute("patch /customers/{customerID}/users/{userID}", "worth.updateCustomerUser", "users:write", {
+export const { route, register } = worthRoute("patch /customers/{customerID}/users/{userID}", "worth.updateCustomerUser", "users:write", {
   summary: "Update Customer User By ID",
   description:
     "Changes any non-empty subset of first_name, last_name, email, mobile, subrole and status. An e-mail taken by another user is a 400 INVALID; " +
@@ -21,13 +20,9 @@ export const route = worthRoute("patch /customers/{customerID}/users/{userID}", 
     200: json(UpdatedResponse, "OK"),
     404: patchNotFound,
   },
+}, async (c) => {
+  const { customerID, userID } = c.req.valid("param");
+  const patch = patchInput(c.req.valid("json"));
+  await worded(updateUser(coreCtx(c), { userId: userID, customerId: customerID }, patch, passwordDeps(c)), PATCH_WORDING);
+  return c.json({ status: "success" as const, message: "User details updated successfully" }, 200);
 });
-
-export function register(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(route, async (c) => {
-    const { customerID, userID } = c.req.valid("param");
-    const patch = patchInput(c.req.valid("json"));
-    await worded(updateUser(coreCtx(c), { userId: userID, customerId: customerID }, patch, passwordDeps(c)), PATCH_WORDING);
-    return c.json({ status: "success" as const, message: "User details updated successfully" }, 200);
-  });
-}
