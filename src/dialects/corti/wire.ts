@@ -10,7 +10,7 @@ import { z } from "@hono/zod-openapi";
 import { DomainError, type FieldIssue } from "../../core/errors";
 import type { CreateUserInput } from "../../core/users/create-user";
 import type { UserPatch as CoreUserPatch } from "../../core/users/update-user";
-import type { CustomerRow } from "../../core/project-customers";
+import type { CustomerRow, ProjectCustomerInput, ProjectCustomerPatch } from "../../core/project-customers";
 import { PASSWORD_RULE } from "../../core/users/rules";
 import type { User } from "../../core/users/view";
 
@@ -171,6 +171,16 @@ export const CustomerPatch = z
   .openapi("Corti_CustomerPatch", { description: "A customer's customerId (key) cannot be changed." });
 
 export const CustomerList = z.object({ customers: z.array(CustomerSchema), pagination: Pagination }).openapi("Corti_CustomerList");
+
+/** A customer body → the core's customer: `displayName` is the name, `customerId` the key (create only). */
+export function customerInput(b: z.infer<typeof CustomerCreate>): ProjectCustomerInput {
+  return { ...customerPatch(b), name: b.displayName, key: b.customerId };
+}
+
+/** A customer patch body → the core's patch (the key never changes). */
+export function customerPatch(b: z.infer<typeof CustomerPatch>): ProjectCustomerPatch {
+  return { name: b.displayName, tenantName: b.tenantName, region: b.region, isNfr: b.isNfr };
+}
 
 export function customerToWire(r: CustomerRow): z.infer<typeof CustomerSchema> {
   return {

@@ -3,7 +3,7 @@ import { createProjectCustomer } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
 import { cortiConflict } from "../errors";
-import { cortiCustomerError, CustomerCreate, CustomerSchema, customerToWire, ProjectParams } from "../wire";
+import { cortiCustomerError, CustomerCreate, customerInput, CustomerSchema, customerToWire, ProjectParams } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
 export const { route, register } = cortiRoute("post /projects/{projectId}/customers", "corti.createCustomer", "admin", {
@@ -18,13 +18,7 @@ export const { route, register } = cortiRoute("post /projects/{projectId}/custom
   const { projectId } = c.req.valid("param");
   const body = c.req.valid("json");
   const ctx = coreCtx(c);
-  const row = await createProjectCustomer(ctx, projectRef(ctx.principal, projectId), {
-    name: body.displayName,
-    key: body.customerId,
-    tenantName: body.tenantName,
-    region: body.region,
-    isNfr: body.isNfr,
-  }).catch((err: unknown) => {
+  const row = await createProjectCustomer(ctx, projectRef(ctx.principal, projectId), customerInput(body)).catch((err: unknown) => {
     throw cortiCustomerError(err);
   });
   return c.json(customerToWire(row), 201);

@@ -2,7 +2,7 @@
 import { updateProjectCustomer } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
-import { cortiCustomerError, CustomerParams, CustomerPatch, CustomerSchema, customerToWire } from "../wire";
+import { cortiCustomerError, CustomerParams, CustomerPatch, customerPatch, CustomerSchema, customerToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
 
 export const { route, register } = cortiRoute("patch /projects/{projectId}/customers/{customerId}", "corti.updateCustomer", "admin", {
@@ -14,12 +14,7 @@ export const { route, register } = cortiRoute("patch /projects/{projectId}/custo
   const { projectId, customerId } = c.req.valid("param");
   const body = c.req.valid("json");
   const ctx = coreCtx(c);
-  const row = await updateProjectCustomer(ctx, projectRef(ctx.principal, projectId), customerId, {
-    name: body.displayName,
-    tenantName: body.tenantName,
-    region: body.region,
-    isNfr: body.isNfr,
-  }).catch((err: unknown) => {
+  const row = await updateProjectCustomer(ctx, projectRef(ctx.principal, projectId), customerId, customerPatch(body)).catch((err: unknown) => {
     throw cortiCustomerError(err);
   });
   return c.json(customerToWire(row), 200);
