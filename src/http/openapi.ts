@@ -105,3 +105,27 @@ export function errorResponses<D, const K extends number, const C extends keyof 
   for (const [s, d] of Object.entries(own) as [string, string | D][]) out[Number(s)] = typeof d === "string" ? body(d, Number(s)) : d;
   return out as Record<K | C, D>;
 }
+
+/**
+ * A whole-number query parameter in [min, max] with a default: digits only (no sign, exponent or
+ * hex), as a string that `base` accepts (each dialect words its own messages).
+ */
+export function intQueryParam(
+  base: z.ZodString,
+  o: { min: number; max: number; fallback: number; digits: number; notInteger: string; outOfRange: string; description: string; name?: string },
+) {
+  return base
+    .regex(new RegExp(`^\\d{1,${o.digits}}$`), o.notInteger)
+    .transform(Number)
+    .refine((n) => n >= o.min && n <= o.max, o.outOfRange)
+    .optional()
+    .transform((n) => n ?? o.fallback)
+    .openapi({
+      ...(o.name === undefined ? {} : { param: { name: o.name, in: "query" as const } }),
+      type: "integer",
+      minimum: o.min,
+      maximum: o.max,
+      default: o.fallback,
+      description: o.description,
+    });
+}

@@ -6,6 +6,7 @@
  * secret (the keyset only positions a query the caller may run anyway), so it is not signed.
  */
 import { z } from "@hono/zod-openapi";
+import { intQueryParam } from "../../http/openapi";
 import { invalid } from "../../core/errors";
 import { decodeCursor, encodeCursor } from "../../core/paging";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_NUMBER, MAX_PAGE_SIZE, Uuid } from "./wire";
@@ -47,14 +48,8 @@ export function readToken(token: string, kind: string, query: unknown, keyLength
 
 /** A whole number in a range, from a query string (no signs, exponents or hex). */
 function intParam(name: string, min: number, max: number, fallback: number, description: string) {
-  return z
-    .string({ error: "Must be a whole number." })
-    .regex(/^\d{1,10}$/, "Must be a whole number.")
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `Must be between ${min} and ${max}.`)
-    .optional()
-    .transform((n) => n ?? fallback)
-    .openapi({ param: { name, in: "query" }, type: "integer", minimum: min, maximum: max, default: fallback, description });
+  const base = z.string({ error: "Must be a whole number." });
+  return intQueryParam(base, { name, min, max, fallback, digits: 10, notInteger: "Must be a whole number.", outOfRange: `Must be between ${min} and ${max}.`, description });
 }
 
 export const PageNumber = intParam("pageNumber", 1, MAX_PAGE_NUMBER, 1, "1-based page number (ignored with a continuationToken).");

@@ -5,6 +5,7 @@
  * Request bodies are strict: an unknown or mass-assigned property is a 400.
  */
 import { z } from "@hono/zod-openapi";
+import { intQueryParam } from "../../http/openapi";
 import type { UserPatch } from "../../core/users/update-user";
 import type { CreateUserInput } from "../../core/users/create-user";
 import type { UserCondition, UserField, UserListQuery, UserSort } from "../../core/users/query-users";
@@ -312,13 +313,8 @@ function valueSchema(kind: Kind) {
 }
 
 function intParam(min: number, max: number, fallback: number, description: string) {
-  return single("an integer")
-    .regex(/^\d{1,9}$/, `An integer from ${min} to ${max}.`)
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `An integer from ${min} to ${max}.`)
-    .optional()
-    .transform((n) => n ?? fallback)
-    .openapi({ type: "integer", minimum: min, maximum: max, default: fallback, description });
+  const message = `An integer from ${min} to ${max}.`;
+  return intQueryParam(single("an integer"), { min, max, fallback, digits: 9, notInteger: message, outOfRange: message, description });
 }
 
 const queryShape: Record<string, z.ZodType> = {
