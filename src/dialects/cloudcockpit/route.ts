@@ -96,39 +96,52 @@ async function jsonValue(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
-/** Every issue of every part of the request the route validates, headers first, body last. */
-async function allIssues(route: RouteConfig, c: Context<AppEnv>): Promise<FieldIssue[]> {
+type Part = "query" | "param" | "header" | "json";
+/** The order in which zod-openapi validates the parts of a request (and stops at the first failure). */
+const VALIDATION_ORDER: readonly Part[] = ["query", "param", "header", "json"];
+/** The order in which CloudCockpit lists them: headers first, body last. */
+const ANSWER_ORDER: readonly Part[] = ["header", "param", "query", "json"];
+
+/** The issues of one part of the request against the route's schema for it (none when it has none). */
+async function partIssues(route: RouteConfig, part: Part, c: Context<AppEnv>): Promise<FieldIssue[]> {
   const r = route.request ?? {};
-  const issues: FieldIssue[] = [];
-  const check = async (schema: unknown, value: unknown) => {
-    if (schema === undefined) return;
+  const parse = async (schema: unknown, value: unknown): Promise<FieldIssue[]> => {
+    if (schema === undefined) return [];
     const res = await (schema as ZodType).safeParseAsync(value);
-    if (!res.success) issues.push(...zodIssues(res.error));
+    return res.success ? [] : zodIssues(res.error);
   };
-  const headers = r.headers as z.ZodObject | undefined;
-  if (headers) await check(headers, Object.fromEntries(Object.keys(headers.shape).map((k) => [k, c.req.header(k)])));
-  await check(r.params, c.req.param());
-  await check(r.query, Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => [k, v.length === 1 ? v[0] : v])));
-  const media = r.body?.content["application/json"];
-  const body = media !== undefined && "schema" in media ? media.schema : undefined;
-  if (body !== undefined) {
-    const value = await jsonValue(c);
-    if (typeof value === "symbol") issues.push({ field: "", message: "The request body is not valid JSON." });
-    else await check(body, value);
+  switch (part) {
+    case "header": {
+      const headers = r.headers as z.ZodObject | undefined;
+      return headers ? parse(headers, Object.fromEntries(Object.keys(headers.shape).map((k) => [k, c.req.header(k)]))) : [];
+    }
+    case "param":
+      return parse(r.params, c.req.param());
+    case "query":
+      return parse(r.query, Object.fromEntries(Object.entries(c.req.queries()).map(([k, v]) => [k, v.length === 1 ? v[0] : v])));
+    case "json": {
+      const media = r.body?.content["application/json"];
+      const body = media !== undefined && "schema" in media ? media.schema : undefined;
+      if (body === undefined) return [];
+      const value = await jsonValue(c);
+      return typeof value === "symbol" ? [{ field: "", message: "The request body is not valid JSON." }] : parse(body, value);
+    }
   }
-  return issues;
 }
 
 /**
  * The validation hook of every CloudCockpit route: a failed validation is answered with every
- * offending property (zod-openapi stops at the first failing part; CloudCockpit clients get the
- * whole list).
+ * offending property. zod-openapi stops at the first failing part; the hook takes that part's
+ * issues as reported and validates only the parts zod-openapi has not reached yet — each part is
+ * validated once — then lists them headers first, body last.
  */
 function ccHook(route: RouteConfig) {
-  return async (result: { success: boolean; error?: ZodError }, c: Context<AppEnv>): Promise<Response | undefined> => {
+  return async (result: { success: boolean; error?: ZodError; target?: string }, c: Context<AppEnv>): Promise<Response | undefined> => {
     if (result.success) return undefined;
-    const issues = await allIssues(route, c);
-    if (issues.length === 0 && result.error) issues.push(...zodIssues(result.error));
+    const failed = (result.target ?? "json") as Part;
+    const byPart = new Map<Part, FieldIssue[]>([[failed, result.error ? zodIssues(result.error) : []]]);
+    for (const part of VALIDATION_ORDER.slice(VALIDATION_ORDER.indexOf(failed) + 1)) byPart.set(part, await partIssues(route, part, c));
+    const issues = ANSWER_ORDER.flatMap((part) => byPart.get(part) ?? []);
     const err = new DomainError("INVALID", "One or more validation errors occurred.", { issues, validation: true });
     c.set("error", err);
     return renderCloudCockpit(c, err);
