@@ -3,7 +3,7 @@
  * route factory of a surface (its tag and the bearer scheme filled in), so a route file holds only
  * what is its own — method, path, operationId, summary, scope, request and responses.
  */
-import { createRoute, type OpenAPIHono, type RouteConfig, type RouteHandler, type z } from "@hono/zod-openapi";
+import { createRoute, z as zod, type OpenAPIHono, type RouteConfig, type RouteHandler, type z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Scope } from "../db/schema";
 import { requireAdmin, requireScope } from "./middleware";
@@ -128,4 +128,13 @@ export function intQueryParam(
       default: o.fallback,
       description: o.description,
     });
+}
+
+/**
+ * An id on input: a UUID, compared case-insensitively (RFC 9562 §4), so it is lower-cased as it is
+ * read — an upper-case id names the same row on every surface. `error` words a refusal the
+ * dialect's way.
+ */
+export function idParam(error?: Parameters<typeof zod.uuid>[0]) {
+  return zod.uuid(error).toLowerCase();
 }

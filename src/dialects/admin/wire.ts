@@ -3,12 +3,13 @@
  * an unknown or mass-assigned property (`id`, `tenantId`, `secretHash`, `createdAt`…) is a 400.
  */
 import { z } from "@hono/zod-openapi";
+import { idParam } from "../../http/openapi";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../../core/paging";
 import type { User } from "../../core/users/view";
 import { PERMISSIONS, ROLES, SCOPES, USER_STATUSES } from "../../db/schema";
 
 /** Ids are case-insensitive on input (RFC 9562 §4): an upper-case id names the same row. */
-export const Uuid = z.uuid().toLowerCase();
+export const Uuid = idParam();
 const Name = z.string().trim().min(1).max(255);
 const Iso = z.string().openapi({ format: "date-time", example: "2026-01-31T12:00:00.000Z" });
 const Slug = z

@@ -6,6 +6,7 @@
  * so that one 400 lists every offending property at once.
  */
 import { z } from "@hono/zod-openapi";
+import { idParam } from "../../http/openapi";
 import type { CreateUserInput } from "../../core/users/create-user";
 import { fieldIssues, MAX_FIELD, MAX_GROUPS, type UserOwner } from "../../core/users/rules";
 import type { UserPatch } from "../../core/users/update-user";
@@ -21,7 +22,7 @@ const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 const typeError = (iss: { input?: unknown }) =>
   iss.input === undefined ? "Required." : iss.input === null ? "Must not be null." : "Must be a string.";
 
-export const Uuid = z.uuid({ error: (iss) => (iss.input === undefined ? "Required." : iss.input === null ? "Must not be null." : "Must be a uuid.") });
+export const Uuid = idParam({ error: (iss) => (iss.input === undefined ? "Required." : iss.input === null ? "Must not be null." : "Must be a uuid.") });
 
 /** A required text field checked by the core's own rules (≤ 255, not blank, no control characters, e-mail format). */
 function coreText(field: "firstName" | "lastName" | "email", description: string) {

@@ -7,6 +7,7 @@
  * reaches it.
  */
 import { z } from "@hono/zod-openapi";
+import { idParam } from "../../http/openapi";
 import { DomainError, type FieldIssue } from "../../core/errors";
 import type { CreateUserInput } from "../../core/users/create-user";
 import type { UserPatch as CoreUserPatch } from "../../core/users/update-user";
@@ -29,7 +30,7 @@ export const CustomerParams = ProjectParams.extend({
   customerId: Ref.openapi({ param: { name: "customerId", in: "path" }, description: "The customer's key (its Corti customerId) or id", example: "contosohospital" }),
 });
 export const UserParams = CustomerParams.extend({
-  userId: z.uuid().toLowerCase().openapi({ param: { name: "userId", in: "path" }, description: "The user's id", example: "123e4567-e89b-12d3-a456-426614174000" }),
+  userId: idParam().openapi({ param: { name: "userId", in: "path" }, description: "The user's id", example: "123e4567-e89b-12d3-a456-426614174000" }),
 });
 
 /** Offsets stay far inside what D1 binds exactly; a page past the end is simply empty. */

@@ -5,7 +5,7 @@
  * Request bodies are strict: an unknown or mass-assigned property is a 400.
  */
 import { z } from "@hono/zod-openapi";
-import { intQueryParam } from "../../http/openapi";
+import { idParam, intQueryParam } from "../../http/openapi";
 import type { UserPatch } from "../../core/users/update-user";
 import type { CreateUserInput } from "../../core/users/create-user";
 import type { UserCondition, UserField, UserListQuery, UserSort } from "../../core/users/query-users";
@@ -53,7 +53,7 @@ const Mobile = requiredString()
 
 export const UuidParam = (name: string) =>
   // Case-insensitive on input (RFC 9562 §4), as the stored ids are lower case.
-  z.uuid({ error: "Must be a UUID." }).toLowerCase().openapi({ param: { name, in: "path", required: true }, example: "053cfb4b-2073-4ede-afc0-26579bb3e1b8" });
+  idParam({ error: "Must be a UUID." }).openapi({ param: { name, in: "path", required: true }, example: "053cfb4b-2073-4ede-afc0-26579bb3e1b8" });
 
 // ---------------------------------------------------------------------------------------------
 // Request bodies
