@@ -3,15 +3,15 @@
  * bootstrap platform account), and e-mail + password for users (Corti), with a lockout per user.
  */
 import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import { scopesFromPermissions } from "../core/ceiling";
+import { verifyPassword } from "../core/credentials/password";
+import { timingSafeEqualText, verifyClientSecret } from "../core/credentials/secrets";
 import { tenantIdOfDomain } from "../core/tenant-gate";
 import { normaliseEmail } from "../core/users/view";
-import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { accounts, loginThrottle, subroles, users, SCOPES, type Scope } from "../db/schema";
 import type { AuthConfig } from "./config";
-import { verifyPassword } from "../core/credentials/password";
-import { timingSafeEqualText, verifyClientSecret } from "../core/credentials/secrets";
 import { signAccessToken, type AccessClaims } from "./tokens";
 
 const qb = new QueryBuilder();

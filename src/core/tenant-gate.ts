@@ -22,7 +22,7 @@ import { tenantForbiddenByClaims } from "./principal";
 export type TenantRef = { id: string } | { domain: string };
 
 /** Domains are stored trimmed and lower-case; `X-Tenant` is compared the same way. */
-export function normaliseDomain(domain: string): string {
+function normaliseDomain(domain: string): string {
   return domain.trim().toLowerCase();
 }
 

@@ -160,6 +160,6 @@ describe("per client id and per e-mail on the token endpoints", () => {
     expectDocumented(cortiLogin, "/functions/v1/public/auth/token", "post");
     // Another address is unaffected.
     const other = await call("POST", "/auth/token", { headers: from("198.51.100.0"), body: { grant_type: "client_credentials", client_id: unique("nobody"), client_secret: "x".repeat(40) } });
-    expect(other.status).toBe(401);
+    expect({ status: other.status, body: other.body }).toEqual({ status: 401, body: { error: "invalid_client", error_description: "Client authentication failed." } });
   });
 });

@@ -32,7 +32,7 @@ export function addressWhere(ctx: Ctx, a: UserAddress) {
 }
 
 /** The read of one live user with everything toUser needs (un-awaited, to batch). */
-export function userQuery(ctx: Ctx, a: UserAddress) {
+function userQuery(ctx: Ctx, a: UserAddress) {
   return ctx.db
     .select(userSelection)
     .from(users)
@@ -42,7 +42,7 @@ export function userQuery(ctx: Ctx, a: UserAddress) {
 }
 
 /** 403 if the claims exclude the path's customer; then the row, or 404 if absent or out of reach. */
-export function userInReachOr404(ctx: Ctx, rows: unknown[]): UserSelectionRow {
+function userInReachOr404(ctx: Ctx, rows: unknown[]): UserSelectionRow {
   const row = rows[0] as UserSelectionRow | undefined;
   if (!row || !userRowInReach(ctx.principal, row)) throw notFound("user");
   return row;

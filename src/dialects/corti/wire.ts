@@ -117,7 +117,7 @@ export function userToWire(u: User): z.infer<typeof UserSchema> {
   };
 }
 
-export const statusOf = (enabled: boolean | undefined) => (enabled === undefined ? undefined : enabled ? ("ACTIVE" as const) : ("INACTIVE" as const));
+const statusOf = (enabled: boolean | undefined) => (enabled === undefined ? undefined : enabled ? ("ACTIVE" as const) : ("INACTIVE" as const));
 
 /** A create body → the core's profile and password (the owner comes from the path). */
 export function createInput(b: z.infer<typeof UserCreate>): Omit<CreateUserInput, "owner"> {
