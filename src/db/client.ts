@@ -44,16 +44,22 @@ function isRevocation(err: unknown): boolean {
   return false;
 }
 
-/** Per request: counts round trips, and puts the pending revocation check in front of the first. */
+/**
+ * Per request: its D1 session, the round-trip count, and the pending revocation check that rides
+ * in front of the first round trip. A request whose bookmark header was refused fails on its first
+ * round trip (so the verb's own claims checks still come first and the dialect words the 400).
+ */
 class RequestLink {
   check: D1PreparedStatement | undefined;
+  refusal: Error | undefined;
   constructor(
-    readonly d1: D1Database,
+    readonly d1: D1DatabaseSession,
     readonly trips: RoundTrips,
   ) {}
 
   /** Runs `statements` as one round trip, with the revocation check first if it is still pending. */
   async batch(statements: D1PreparedStatement[]): Promise<D1Result[]> {
+    if (this.refusal) throw this.refusal;
     const check = this.check;
     this.check = undefined;
     if (check === undefined) return timed(this.trips, this.d1.batch(statements));
@@ -82,6 +88,7 @@ class CountingStatement {
   }
   /** A single statement rides in a batch only while the revocation check is pending. */
   private async alone<T>(direct: () => Promise<T>, fromBatch: (r: D1Result) => T): Promise<T> {
+    if (this.link.refusal) throw this.link.refusal;
     if (this.link.check === undefined) return timed(this.link.trips, direct());
     const [result] = await this.link.batch([this.inner]);
     return fromBatch(result as D1Result);
@@ -120,9 +127,6 @@ function countingD1(link: RequestLink): D1Database {
   const wrapper = {
     prepare: (query: string) => new CountingStatement(db.prepare(query), link),
     batch: (statements: unknown[]) => link.batch(statements.map((s) => (s instanceof CountingStatement ? s.inner : (s as D1PreparedStatement)))),
-    exec: (query: string) => timed(link.trips, db.exec(query)),
-    withSession: (...args: Parameters<D1Database["withSession"]>) => db.withSession(...args),
-    dump: () => db.dump(),
   };
   return wrapper as unknown as D1Database;
 }
@@ -135,17 +139,43 @@ export interface RequestDb {
    * request's first round trip. Call before the request's first query.
    */
   checkRevocation(subject: string, issuedAtMs: number): void;
+  /** The latest bookmark of the request's session (null before its first round trip without one given). */
+  bookmark(): string | null;
 }
 
-/** One drizzle handle per request (cheap: no schema, so no relational config is built). */
-export function openDb(d1: D1Database): RequestDb {
+/**
+ * A D1 bookmark as D1 issues them (and as `X-D1-Bookmark` carries them): four hex groups, the
+ * last a 32-digit hash — e.g. `00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683`.
+ * Anything else is refused before it reaches D1 (docs/scaling.md#bookmarks).
+ */
+export const BOOKMARK_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
+
+export interface SessionStart {
+  /** A bookmark the client sent back: the session reads at least this fresh. */
+  bookmark?: string | undefined;
+  /** Whether the request may write: its session then starts at the primary. */
+  write: boolean;
+  /** Thrown by the request's first round trip instead of running it (a refused bookmark). */
+  refusal?: Error | undefined;
+}
+
+/**
+ * One D1 session per request (docs/scaling.md): a read starts unconstrained — the nearest replica
+ * may answer — a write starts at the primary, and a bookmark the client sends makes every read of
+ * the session at least that fresh. One drizzle handle over it (cheap: no schema, so no relational
+ * config is built).
+ */
+export function openDb(d1: D1Database, start: SessionStart = { write: true }): RequestDb {
   const trips: RoundTrips = { count: 0, ms: 0 };
-  const link = new RequestLink(d1, trips);
+  const session = d1.withSession(start.refusal === undefined && start.bookmark !== undefined ? start.bookmark : start.write ? "first-primary" : "first-unconstrained");
+  const link = new RequestLink(session, trips);
+  link.refusal = start.refusal;
   return {
     db: drizzle(countingD1(link)),
     trips,
     checkRevocation: (subject, issuedAtMs) => {
-      link.check = d1.prepare(REVOCATION_CHECK).bind(subject, issuedAtMs);
+      link.check = session.prepare(REVOCATION_CHECK).bind(subject, issuedAtMs);
     },
+    bookmark: () => session.getBookmark(),
   };
 }

@@ -44,8 +44,12 @@ export function normaliseError(err: unknown): DomainError {
     }
     if (err.status === 413) return new DomainError("PAYLOAD_TOO_LARGE", "The request body is larger than 64 KiB.");
   }
-  // A revoked token is found by the request's first statement (drizzle wraps the driver's error).
-  for (let cur: unknown = err, i = 0; i < 5 && cur instanceof Error; i++, cur = cur.cause) if (cur instanceof TokenRevokedError) return unauthenticated();
+  // A revoked token, or a refused bookmark, is found by the request's first statement (drizzle
+  // wraps the driver's error).
+  for (let cur: unknown = err, i = 0; i < 5 && cur instanceof Error; i++, cur = cur.cause) {
+    if (cur instanceof TokenRevokedError) return unauthenticated();
+    if (cur instanceof DomainError) return cur;
+  }
   return toDomainError(err);
 }
 

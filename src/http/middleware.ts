@@ -2,14 +2,29 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { authConfig } from "../auth/config";
 import { verifyAccessToken } from "../auth/tokens";
-import { DomainError, forbidden, unauthenticated } from "../core/errors";
-import { openDb } from "../db/client";
+import { DomainError, forbidden, invalid, unauthenticated } from "../core/errors";
+import { BOOKMARK_PATTERN, openDb } from "../db/client";
 import type { Scope } from "../db/schema";
 import { errorKind } from "./errors";
 import type { AppEnv } from "./types";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 const SAFE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The read-your-writes header (docs/scaling.md#bookmarks): sent back by clients, set on every response that touched D1. */
+export const BOOKMARK_HEADER = "X-D1-Bookmark";
+const READS = new Set(["GET", "HEAD"]);
+
+/** The session a request starts: its bookmark if it sent a valid one, else a refusal for its first round trip. */
+function sessionStart(c: Parameters<MiddlewareHandler<AppEnv>>[0]) {
+  const given = c.req.header(BOOKMARK_HEADER);
+  const write = !READS.has(c.req.method);
+  if (given === undefined) return { write };
+  const bookmark = given.trim();
+  if (BOOKMARK_PATTERN.test(bookmark)) return { write, bookmark };
+  const issue = { field: BOOKMARK_HEADER, message: "Not a bookmark this API issued: send back an X-D1-Bookmark response header as it came, or nothing." };
+  return { write, refusal: invalid(`The ${BOOKMARK_HEADER} header is not a D1 bookmark.`, [issue]) };
+}
 
 /**
  * Root middleware: correlation id, per-request db handle, `Server-Timing`, `Cache-Control` and one
@@ -20,12 +35,14 @@ export const requestContext = (): MiddlewareHandler<AppEnv> => async (c, next) =
   const given = c.req.header("x-correlation-id");
   const correlationId = given !== undefined && SAFE_CORRELATION_ID.test(given) ? given : crypto.randomUUID();
   c.set("correlationId", correlationId);
-  const { db, trips, checkRevocation } = openDb(c.env.DB);
+  const { db, trips, checkRevocation, bookmark } = openDb(c.env.DB, sessionStart(c));
   c.set("db", db);
   c.set("trips", trips);
   c.set("checkRevocation", checkRevocation);
   await next();
   c.header("X-Correlation-Id", correlationId);
+  const latest = trips.count > 0 ? bookmark() : null;
+  if (latest !== null) c.header(BOOKMARK_HEADER, latest);
   if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   if (c.env.SERVER_TIMING === "on") c.header("Server-Timing", `db;desc="${trips.count}";dur=${trips.ms.toFixed(1)}`);
   if (c.env.REQUEST_LOG !== "off") {
