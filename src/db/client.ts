@@ -52,10 +52,20 @@ function isRevocation(err: unknown): boolean {
 class RequestLink {
   check: D1PreparedStatement | undefined;
   refusal: Error | undefined;
+  private opened: D1DatabaseSession | undefined;
   constructor(
-    readonly d1: D1DatabaseSession,
+    private readonly start: () => D1DatabaseSession,
     readonly trips: RoundTrips,
   ) {}
+
+  /** The request's session, opened on first use (a request that never reads opens none). */
+  get d1(): D1DatabaseSession {
+    return (this.opened ??= this.start());
+  }
+
+  bookmark(): string | null {
+    return this.opened?.getBookmark() ?? null;
+  }
 
   /** Runs `statements` as one round trip, with the revocation check first if it is still pending. */
   async batch(statements: D1PreparedStatement[]): Promise<D1Result[]> {
@@ -123,9 +133,8 @@ class CountingStatement {
  * request's first round trip (so it costs none of its own). It forwards everything else untouched.
  */
 function countingD1(link: RequestLink): D1Database {
-  const db = link.d1;
   const wrapper = {
-    prepare: (query: string) => new CountingStatement(db.prepare(query), link),
+    prepare: (query: string) => new CountingStatement(link.d1.prepare(query), link),
     batch: (statements: unknown[]) => link.batch(statements.map((s) => (s instanceof CountingStatement ? s.inner : (s as D1PreparedStatement)))),
   };
   return wrapper as unknown as D1Database;
@@ -167,15 +176,15 @@ export interface SessionStart {
  */
 export function openDb(d1: D1Database, start: SessionStart = { write: true }): RequestDb {
   const trips: RoundTrips = { count: 0, ms: 0 };
-  const session = d1.withSession(start.refusal === undefined && start.bookmark !== undefined ? start.bookmark : start.write ? "first-primary" : "first-unconstrained");
-  const link = new RequestLink(session, trips);
+  const constraint = start.refusal === undefined && start.bookmark !== undefined ? start.bookmark : start.write ? "first-primary" : "first-unconstrained";
+  const link = new RequestLink(() => d1.withSession(constraint), trips);
   link.refusal = start.refusal;
   return {
     db: drizzle(countingD1(link)),
     trips,
     checkRevocation: (subject, issuedAtMs) => {
-      link.check = session.prepare(REVOCATION_CHECK).bind(subject, issuedAtMs);
+      link.check = link.d1.prepare(REVOCATION_CHECK).bind(subject, issuedAtMs);
     },
-    bookmark: () => session.getBookmark(),
+    bookmark: () => link.bookmark(),
   };
 }

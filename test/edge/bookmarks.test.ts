@@ -46,22 +46,23 @@ describe("the session a request starts", () => {
     const d1 = { withSession: (s?: string) => (starts.push(s), env.DB.withSession(s)) } as unknown as D1Database;
     return { d1, starts };
   }
-  it("reads start unconstrained, writes at the primary, a bookmark overrides both", () => {
+  it("reads start unconstrained, writes at the primary, a bookmark overrides both", async () => {
     const { d1, starts } = recordingD1();
     const b = "00000000-00000001-00000000-00000000000000000000000000000000";
-    openDb(d1, { write: false });
-    openDb(d1, { write: true });
-    openDb(d1, { write: false, bookmark: b });
-    openDb(d1, { write: true, bookmark: b });
+    const open = (start: Parameters<typeof openDb>[1]) => openDb(d1, start).db.run(sql`select 1`);
+    await open({ write: false });
+    await open({ write: true });
+    await open({ write: false, bookmark: b });
+    await open({ write: true, bookmark: b });
     expect(starts).toEqual(["first-unconstrained", "first-primary", b, b]);
   });
   it("a refused bookmark never reaches D1: the first round trip throws the refusal", async () => {
     const { d1, starts } = recordingD1();
     const refusal = new Error("refused");
     const r = openDb(d1, { write: true, bookmark: "nope", refusal });
-    expect(starts).toEqual(["first-primary"]);
     await expect(r.db.run(sql`select 1`)).rejects.toThrow();
     expect(r.trips.count).toBe(0);
+    expect(starts).not.toContain("nope");
   });
 });
 
