@@ -54,3 +54,38 @@ export function diff<T extends Record<string, unknown>>(before: T, patch: Partia
   }
   return out;
 }
+
+/** An audit event whose target only the batch knows (it is read by the same statement that writes the event). */
+export interface AuditFromRow {
+  /** The event's id: a fresh one, which the later writes of the batch key on (it exists only if this insert ran). */
+  id: string;
+  action: string;
+  targetType: string;
+  targetId: SQL;
+  tenantId: SQL;
+  customerId: SQL;
+  /** A JSON text expression; its secrets are the caller's to leave out (never hashes). */
+  changes: SQL;
+}
+
+/**
+ * `insert into audit_events select … <from>`: the event of a write that rides in the same batch as
+ * the reads it depends on (src/core/users/guards.ts). `from` is the `from … where …` that selects
+ * the target row only when the write is allowed; no row, no event.
+ */
+export function auditInsertFrom(ctx: Ctx, e: AuditFromRow, from: SQL) {
+  const values: Record<keyof typeof auditEvents.$inferInsert, SQL> = {
+    id: sql`${e.id}`,
+    tenantId: e.tenantId,
+    at: sql`${ctx.now()}`,
+    actorId: sql`${ctx.principal.sub}`,
+    action: sql`${e.action}`,
+    targetType: sql`${e.targetType}`,
+    targetId: e.targetId,
+    customerId: e.customerId,
+    correlationId: sql`${ctx.correlationId}`,
+    changes: e.changes,
+  };
+  const ordered = Object.keys(getTableColumns(auditEvents)).map((k) => values[k as keyof typeof values]);
+  return ctx.db.insert(auditEvents).select(sql`select ${sql.join(ordered, sql`, `)} ${from}`);
+}

@@ -19,11 +19,13 @@ export function recordingD1(out: Recorded[]): D1Database {
     run: () => st.run(),
     first: (c?: string) => (c === undefined ? st.first() : st.first(c)),
   });
-  return {
+  const session = {
     prepare: (sql: string) => wrap(env.DB.prepare(sql), sql),
     batch: (stmts: { inner: D1PreparedStatement }[]) => env.DB.batch(stmts.map((s) => s.inner)),
-    exec: (sql: string) => env.DB.exec(sql),
-  } as unknown as D1Database;
+    getBookmark: () => null,
+  };
+  // The app opens one session per request (src/db/client.ts); here every session is this recorder.
+  return { ...session, exec: (sql: string) => env.DB.exec(sql), withSession: () => session } as unknown as D1Database;
 }
 
 /** EXPLAIN QUERY PLAN of a recorded statement, one detail line per step. */

@@ -81,20 +81,29 @@ export interface OwnerRow {
  */
 export function checkOwnerReach(ctx: Ctx, owner: UserOwner, row: OwnerRow | undefined): { tenantId: string; resellerId: string | null; customerId: string | null } {
   const p = ctx.principal;
+  assertOwnerClaims(ctx, owner);
+  if ("customerId" in owner) {
+    if (!row || !customerInReach(p, row) || (owner.resellerId !== undefined && row.resellerId !== owner.resellerId)) throw notFound("customer");
+    return { tenantId: row.tenantId, resellerId: row.resellerId, customerId: row.id };
+  }
+  if (!row || (p.role !== "platform" && row.tenantId !== p.tenantId)) throw notFound("reseller");
+  return { tenantId: row.tenantId, resellerId: row.id, customerId: null };
+}
+
+/** The part of checkOwnerReach the claims alone decide (403), before anything is read. */
+export function assertOwnerClaims(ctx: Ctx, owner: UserOwner): void {
+  const p = ctx.principal;
   if ("customerId" in owner) {
     // A key (project-scoped address) is not comparable with the token's customer id: the data decides.
     if (owner.project === undefined && customerForbiddenByClaims(p, owner.customerId)) throw forbidden();
     // A reseller token may name only its own reseller; a customer of another reseller is absent.
     if (owner.resellerId !== undefined && p.role === "reseller" && owner.resellerId !== p.resellerId) throw forbidden();
-    if (!row || !customerInReach(p, row) || (owner.resellerId !== undefined && row.resellerId !== owner.resellerId)) throw notFound("customer");
-    return { tenantId: row.tenantId, resellerId: row.resellerId, customerId: row.id };
+    return;
   }
   if (p.role === "customer") throw forbidden();
   if (p.role === "reseller" && p.resellerId !== owner.resellerId) throw forbidden();
   // Reseller-level users belong to no project: a project-narrowed token never reaches them (claims decide).
   if (p.projectId !== null) throw forbidden();
-  if (!row || (p.role !== "platform" && row.tenantId !== p.tenantId)) throw notFound("reseller");
-  return { tenantId: row.tenantId, resellerId: row.id, customerId: null };
 }
 
 /**
