@@ -11,7 +11,7 @@
 import autocannon from "autocannon";
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -136,6 +136,37 @@ function execSql(file, persist, config) {
   wr(["d1", "execute", "DB", "--local", "--persist-to", persist, "--file", file, ...(config ? ["-c", config] : [])]);
 }
 
+/**
+ * CPU time (ms) the workerd processes of a `wrangler dev` process group have used so far, from
+ * /proc (utime + stime): the Worker and its local D1 both run there, for the floor as for the
+ * product. Sampled around a measured run, it gives CPU ms per request.
+ */
+const TICK_MS = 1000 / Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
+function cpuMs(child) {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields after the command: state(0) ppid(1) pgrp(2) … utime(11) stime(12).
+    if (comm.startsWith("workerd") && Number(f[2]) === child.pid) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks * TICK_MS;
+}
+
+/** A measured run with the CPU its server used: CPU ms per completed request. */
+async function measured(child, url, opts, duration) {
+  const before = cpuMs(child);
+  const r = await load(url, opts, duration);
+  return { ...r, cpuMsPerRequest: r.total > 0 ? (cpuMs(child) - before) / r.total : null };
+}
+
 async function load(url, { method = "GET", headers = {}, body, setupRequest, connections = cfg.connections } = {}, duration) {
   const requests = setupRequest ? [{ method, headers, setupRequest }] : undefined;
   const result = await autocannon({
@@ -149,6 +180,7 @@ async function load(url, { method = "GET", headers = {}, body, setupRequest, con
   });
   return {
     rps: result.requests.average,
+    total: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
@@ -283,9 +315,9 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
     for (let i = 0; i < cfg.rounds; i++) {
       const floorOpts = { ...(f.opts ?? {}), connections: s.opts?.connections ?? cfg.connections };
       await load(f.url, floorOpts, cfg.warmup);
-      const fr = await load(f.url, floorOpts, cfg.duration);
+      const fr = await measured(floor, f.url, floorOpts, cfg.duration);
       await load(s.url, s.opts ?? {}, cfg.warmup);
-      const pr = await load(s.url, s.opts ?? {}, cfg.duration);
+      const pr = await measured(product, s.url, s.opts ?? {}, cfg.duration);
       if (pr.rps === 0) log(`warning: ${s.name}: no response completed in ${cfg.duration}s`);
       rounds.push({ floor: fr, product: pr, ratio: pr.rps / fr.rps });
     }
@@ -299,9 +331,12 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
       errors: rounds.reduce((n, r) => n + r.product.errors + r.product.non2xx, 0),
       ratios: rounds.map((r) => Number(r.ratio.toFixed(3))),
       medianRatio: Number(median(rounds.map((r) => r.ratio)).toFixed(3)),
+      cpuMs: Number(median(rounds.map((r) => r.product.cpuMsPerRequest ?? NaN)).toFixed(2)),
+      floorCpuMs: Number(median(rounds.map((r) => r.floor.cpuMsPerRequest ?? NaN)).toFixed(2)),
     };
+    row.cpuRatio = Number((row.cpuMs / row.floorCpuMs).toFixed(2));
     results.push(row);
-    log(`${row.scenario}: ${row.productRps.toFixed(0)} req/s vs floor ${row.floorRps.toFixed(0)} → ratio ${row.medianRatio} (rounds ${row.ratios.join(", ")}), p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}`);
+    log(`${row.scenario}: ${row.productRps.toFixed(0)} req/s vs floor ${row.floorRps.toFixed(0)} → ratio ${row.medianRatio} (rounds ${row.ratios.join(", ")}), p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}, CPU ${row.cpuMs} ms/req vs floor ${row.floorCpuMs} (×${row.cpuRatio})`);
   }
   stop(floor);
   stop(product);
@@ -316,9 +351,14 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
   }
   const hashMs = Number(median(times).toFixed(1));
 
-  const header = "| scenario | floor | product req/s | floor req/s | ratio (median) | rounds | p50 ms | p99 ms | errors |";
-  const table = [header, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    .concat(results.map((r) => `| ${r.scenario} | ${r.floor} | ${r.productRps.toFixed(0)} | ${r.floorRps.toFixed(0)} | ${r.medianRatio} | ${r.ratios.join(" / ")} | ${r.p50} | ${r.p99} | ${r.errors} |`))
+  const header = "| scenario | floor | product req/s | floor req/s | ratio (median) | rounds | CPU ms/req (floor) | CPU × floor | p50 ms | p99 ms | errors |";
+  const table = [header, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    .concat(
+      results.map(
+        (r) =>
+          `| ${r.scenario} | ${r.floor} | ${r.productRps.toFixed(0)} | ${r.floorRps.toFixed(0)} | ${r.medianRatio} | ${r.ratios.join(" / ")} | ${r.cpuMs} (${r.floorCpuMs}) | ${r.cpuRatio} | ${r.p50} | ${r.p99} | ${r.errors} |`,
+      ),
+    )
     .join("\n");
   log(`\n${table}\n\nPBKDF2-SHA256 × 100,000 (one password hash): ${hashMs} ms CPU (median of 10, Node WebCrypto on this machine)`);
   mkdirSync(join(root, "bench", "results"), { recursive: true });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { call, create, dbTrips, freshTenant, platformToken, sign, unique } from "../harness";
-import { BUDGET, CORTI, customerToken, ISO, world, type World } from "./helpers";
+import { BUDGET, CORTI, CUSTOMER_BUDGET, customerToken, ISO, world, type World } from "./helpers";
 
 const all = async (w: World, token = w.tenant.admin) => (await call("GET", `${w.customersPath}?pageSize=100`, { token, expect: 200 })).body.customers as Record<string, unknown>[];
 
@@ -16,7 +16,7 @@ describe("create customer: happy", () => {
     const r = await call("POST", w.customersPath, { token: w.tenant.admin, body: { displayName: " Contoso Hospital ", customerId: key, tenantName: "contoso", region: "eu", isNfr: true } });
     expect(r.status, r.text).toBe(201);
     expect(r.body).toEqual({ displayName: "Contoso Hospital", tenantName: "contoso", region: "eu", customerId: key, isNfr: true, createdAt: ISO });
-    expect(dbTrips(r)).toBeLessThanOrEqual(BUDGET.create);
+    expect(dbTrips(r)).toBeLessThanOrEqual(CUSTOMER_BUDGET.create);
     expect((await all(w)).at(-1)).toEqual(r.body);
     const admin = await call("GET", `/api/v1/tenants/${w.tenant.id}/customers?limit=200`, { token: w.tenant.admin, expect: 200 });
     expect(admin.body.data.find((c: { key: string }) => c.key === key)).toMatchObject({ projectId: w.project.id, key, name: "Contoso Hospital", tenantName: "contoso", region: "eu", isNfr: true, resellerId: null });
@@ -201,7 +201,7 @@ describe("update customer", () => {
     const r = await call("PATCH", w.customerPath, { token: w.tenant.admin, body: { displayName: "Renamed", region: "us", tenantName: "renamed" } });
     expect(r.status, r.text).toBe(200);
     expect(r.body).toEqual({ displayName: "Renamed", tenantName: "renamed", region: "us", customerId: w.customer.key, isNfr: false, createdAt: ISO });
-    expect(dbTrips(r)).toBeLessThanOrEqual(BUDGET.update);
+    expect(dbTrips(r)).toBeLessThanOrEqual(CUSTOMER_BUDGET.update);
     const cleared = await call("PATCH", `${CORTI}/projects/${w.project.id}/customers/${w.customer.id}`, { token: w.tenant.admin, body: { region: null, isNfr: true } });
     expect(cleared.body).toEqual({ ...r.body, region: null, isNfr: true });
     expect(await all(w)).toEqual([cleared.body]);

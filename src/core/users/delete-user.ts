@@ -1,27 +1,33 @@
-import { and, eq, exists, isNull, sql } from "drizzle-orm";
-import { users } from "../../db/schema";
-import { auditInsert } from "../audit";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { auditEvents, users } from "../../db/schema";
+import { auditInsertFrom } from "../audit";
 import type { Ctx } from "../context";
-import { notFound } from "../errors";
-import { readUser, type UserAddress } from "./get-user";
+import { addressWhere, readUser, type UserAddress } from "./get-user";
+import { GuardMismatch, userReachSql } from "./guards";
 
 /**
  * Soft delete: the row stays for the audit trail, leaves every list of every dialect, and frees its
  * e-mail (the unique index covers live users only). A second delete is 404.
+ *
+ * One round trip (docs/scaling.md#one-round-trip-per-write): the read of the user, the event —
+ * written from the user's row only while it is live and in the caller's reach (./guards.ts) — and
+ * the update keyed on that event, in one batch; readUser then answers 403/404 from what was read.
  */
 export async function deleteUser(ctx: Ctx, a: UserAddress): Promise<void> {
-  const { row } = await readUser(ctx, a, []);
   const now = ctx.now();
-  const live = and(eq(users.id, row.id as string), isNull(users.deletedAt));
-  // The event goes first, written only while the user is still live: a concurrent delete that won
-  // since the read leaves one event, not two (the batch is one transaction).
-  const [, updated] = await ctx.db.batch([
-    auditInsert(
+  const eventId = ctx.newId();
+  const target = and(addressWhere(ctx, a), userReachSql(ctx.principal)) as SQL;
+  const written = sql`(select ${auditEvents.targetId} from ${auditEvents} where ${auditEvents.id} = ${eventId})`;
+  const {
+    more: [, updated],
+  } = await readUser(ctx, a, [
+    auditInsertFrom(
       ctx,
-      { tenantId: row.tenantId as string, action: "user.deleted", targetType: "user", targetId: row.id as string, customerId: row.customerId ?? null, changes: {} },
-      exists(ctx.db.select({ one: sql`1` }).from(users).where(live)),
+      { id: eventId, action: "user.deleted", targetType: "user", targetId: sql`${users.id}`, tenantId: sql`${users.tenantId}`, customerId: sql`${users.customerId}`, changes: sql`'{}'` },
+      sql`from ${users} where ${target}`,
     ),
-    ctx.db.update(users).set({ deletedAt: now, updatedAt: now, updatedBy: ctx.principal.sub }).where(live).returning({ id: users.id }),
+    ctx.db.update(users).set({ deletedAt: now, updatedAt: now, updatedBy: ctx.principal.sub }).where(and(eq(users.id, written), isNull(users.deletedAt))).returning({ id: users.id }),
   ]);
-  if (updated.length === 0) throw notFound("user");
+  // readUser returned: the checks passed on what was read, so the guarded write must have happened.
+  if (updated.length === 0) throw new GuardMismatch("deleteUser");
 }

@@ -14,7 +14,6 @@ import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { customers, groups, PERMISSIONS, subroles, users, type Permission } from "../../db/schema";
 import { scopesFromPermissions } from "../ceiling";
-import type { Ctx } from "../context";
 import type { Principal } from "../principal";
 import { MAX_GROUPS, type SubroleSelector } from "./rules";
 

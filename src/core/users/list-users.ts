@@ -43,5 +43,5 @@ export async function listTenantUsers(
       .limit(page.limit + 1);
   const keyOf = (r: UserSelectionRow): [number, string] => [r.createdAt as number, r.id as string];
   const result = await tenantPage(ctx, tenantId, `users:${tenantId}`, { at: users.createdAt, id: users.id }, page, query, keyOf);
-  return { data: result.data.map(toUser), nextCursor: result.nextCursor };
+  return { data: result.data.map((r) => toUser(r)), nextCursor: result.nextCursor };
 }

@@ -14,7 +14,7 @@ import { forbidden, invalid } from "../errors";
 import { customerMatch, type ProjectRef } from "../project-scope";
 import { assertInNamedTenant, batchInTenant, inTenant, type TenantRef } from "../tenant-gate";
 import { checkOwnerReach, ownerQuery, type OwnerRow } from "./rules";
-import { toUser, userRowInReach, userSelection, type User } from "./view";
+import { groupsByUser, pageGroupsQuery, toUser, userListSelection, userRowInReach, type User } from "./view";
 
 export const USER_FIELDS = [
   "id",
@@ -175,15 +175,19 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
 
   const where = and(...conditions);
   const limit = q.page.limit;
-  const pageQuery = ctx.db
-    .select(userSelection)
-    .from(users)
-    .leftJoin(customers, eq(customers.id, users.customerId))
-    .leftJoin(subroles, eq(subroles.id, users.subroleId))
-    .where(where)
-    .orderBy(...orderBy)
-    .limit(limit + 1)
-    .offset(q.page.kind === "offset" ? q.page.offset : 0);
+  const page = <S extends Record<string, unknown>>(columns: S) =>
+    ctx.db
+      .select(columns as unknown as typeof userListSelection)
+      .from(users)
+      .leftJoin(customers, eq(customers.id, users.customerId))
+      .leftJoin(subroles, eq(subroles.id, users.subroleId))
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(limit + 1)
+      .offset(q.page.kind === "offset" ? q.page.offset : 0);
+  const pageQuery = page(userListSelection);
+  // The page's groups: one statement over the same page's ids, not one subquery per user.
+  const groupsQuery = pageGroupsQuery(ctx.db, page({ id: users.id }));
   // The count joins a table only when a condition reads it: without joins it is an index-only count
   // over the partial index of the scope (users_customer_created_idx for a customer).
   const readsSubroles = q.where.some((c) => ("field" in c && c.field === "subroleCode") || (c.op === "anyContains" && c.fields.includes("subroleCode")));
@@ -206,20 +210,21 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
   // One batch: the owner check (a customer scope), the count (when asked), the page, and the gate
   // of the tenant the request names.
   const withTotal = q.page.withTotal === true;
-  const statements = [...(owner ? [ownerQuery(ctx, owner)] : []), ...(withTotal ? [countQuery] : []), pageQuery] as const;
+  const statements = [...(owner ? [ownerQuery(ctx, owner)] : []), ...(withTotal ? [countQuery] : []), pageQuery, groupsQuery] as const;
   const { results, named } = await batchInTenant(ctx, q.scope.tenant, statements);
-  const rows = results[results.length - 1] as Awaited<typeof pageQuery>;
+  const rows = results[results.length - 2] as Awaited<typeof pageQuery>;
+  const groupsOf = groupsByUser(results[results.length - 1] as Awaited<typeof groupsQuery>);
   const ownerRows = owner ? (results[0] as unknown[]) : [];
   const total = withTotal ? (((results[owner ? 1 : 0] as { n: number }[])[0]?.n ?? 0) as number) : null;
   if (owner) assertInNamedTenant(named, checkOwnerReach(ctx, owner, ownerRows[0] as OwnerRow | undefined).tenantId, "customer");
   // Tenant-wide scopes are narrowed in SQL; this re-check keeps a bug there from leaking a row.
   const visible = rows.filter((r) => userRowInReach(ctx.principal, r));
   const hasMore = visible.length > limit;
-  const page = visible.slice(0, limit).map(toUser);
-  const last = page.at(-1);
+  const users_ = visible.slice(0, limit).map((r) => toUser(r, groupsOf.get(r.id as string) ?? []));
+  const last = users_.at(-1);
   const keyOf = (u: User): (string | number | null)[] =>
     [...q.sort.map((s) => userKey(u, s.field)), u.id];
-  return { users: page, total, hasMore, lastKey: last ? keyOf(last) : null };
+  return { users: users_, total, hasMore, lastKey: last ? keyOf(last) : null };
 }
 
 /** The value of a sort field on a user, as the keyset compares it. */

@@ -2,8 +2,9 @@
  * How a user is read: one row per user with its customer's reach columns, its subrole and its
  * groups (as JSON, so a page of users is one statement, not one per user).
  */
-import { sql } from "drizzle-orm";
-import { customers, subroles, users, type Permission, type UserStatus } from "../../db/schema";
+import { eq, inArray, sql, type SQLWrapper } from "drizzle-orm";
+import { customers, groups, subroles, userGroups, users, type Permission, type UserStatus } from "../../db/schema";
+import type { Ctx } from "../context";
 import type { Principal } from "../principal";
 import { customerInReach } from "../principal";
 
@@ -108,6 +109,33 @@ export const userSelection = {
   customerProjectId: sql<string | null>`${customers.projectId}`.as("c_project_id"),
 };
 
+/** The columns of a user in a list: its groups come from one query for the whole page (pageGroupsQuery). */
+const { groupsJson: _groups, ...listColumns } = userSelection;
+export const userListSelection = listColumns;
+
+/**
+ * The groups of every user `ids` selects (a subquery: the page's ids), in one statement for the
+ * page instead of one subquery per user (un-awaited, to batch).
+ */
+export function pageGroupsQuery(db: Ctx["db"], ids: SQLWrapper) {
+  return db
+    .select({ userId: userGroups.userId, id: groups.id, name: groups.name })
+    .from(userGroups)
+    .innerJoin(groups, eq(groups.id, userGroups.groupId))
+    .where(inArray(userGroups.userId, ids));
+}
+
+/** The rows of pageGroupsQuery by user id. */
+export function groupsByUser(rows: { userId: string; id: string; name: string }[]): Map<string, { id: string; name: string }[]> {
+  const out = new Map<string, { id: string; name: string }[]>();
+  for (const r of rows) {
+    const list = out.get(r.userId);
+    if (list) list.push({ id: r.id, name: r.name });
+    else out.set(r.userId, [{ id: r.id, name: r.name }]);
+  }
+  return out;
+}
+
 type Selected<T> = T extends { _: { data: infer D } } ? D : T extends { _: { type: infer D } } ? D : unknown;
 export type UserSelectionRow = { [K in keyof typeof userSelection]: Selected<(typeof userSelection)[K]> | null };
 
@@ -139,8 +167,8 @@ const STORED_KEYS = [
   "updatedBy",
 ] as const satisfies readonly (keyof StoredUser)[];
 
-/** A user from the row of `userSelection`. */
-export function toUser(r: UserSelectionRow): User {
+/** A user from the row of `userSelection` (or of `userListSelection`, with its groups from pageGroupsQuery). */
+export function toUser(r: UserSelectionRow | Omit<UserSelectionRow, "groupsJson">, groups?: { id: string; name: string }[]): User {
   const stored = {
     ...(r as unknown as StoredUser),
     customerId: r.customerId ?? null,
@@ -161,11 +189,11 @@ export function toUser(r: UserSelectionRow): User {
           description: r.subroleDescription as string,
           permissions: JSON.parse(r.subrolePermissions ?? "[]") as Permission[],
         };
-  return userFromRow(stored, subrole, JSON.parse((r.groupsJson as string | null) ?? "[]") as { id: string; name: string }[]);
+  return userFromRow(stored, subrole, groups ?? (JSON.parse((("groupsJson" in r ? r.groupsJson : null) as string | null) ?? "[]") as { id: string; name: string }[]));
 }
 
 /** Whether a read user row lies within the principal's reach (reseller-level users have no customer). */
-export function userRowInReach(p: Principal, r: UserSelectionRow): boolean {
+export function userRowInReach(p: Principal, r: Omit<UserSelectionRow, "groupsJson">): boolean {
   if (r.customerId != null) {
     if (r.customerTenantId == null) return false;
     return customerInReach(p, {
