@@ -113,14 +113,15 @@ function usersSql({ tenantId, customerId, count, prefix, subroleId, passwordHash
   for (let i = 0; i < count; i++) {
     const id = benchId(prefix, i);
     const email = emailOf(i);
-    const row = [id, tenantId, customerId, `First${i % 997}`, `Last${i % 991}`, email, email, "ACTIVE", 0, 1, subroleId, passwordHash, id, now + i * 10, "bench", now + i * 10, "bench"];
+    const [first, last] = [`First${i % 997}`, `Last${i % 991}`];
+    const row = [id, tenantId, customerId, first, last, first.toLowerCase(), last.toLowerCase(), email, email, "ACTIVE", 0, 1, subroleId, passwordHash, id, now + i * 10, "bench", now + i * 10, "bench"];
     lines.push(`(${row.map(sqlValue).join(",")})`);
   }
   const out = [];
   // D1 refuses statements over 100 KB: 200 rows of ~300 bytes stay well under it.
   for (let i = 0; i < lines.length; i += 200) {
     out.push(
-      `INSERT INTO users (id, tenant_id, customer_id, first_name, last_name, email, email_norm, status, email_verified, is_first_login, subrole_id, password_hash, ext_auth_ref_id, created_at, created_by, updated_at, updated_by) VALUES\n${lines.slice(i, i + 200).join(",\n")};`,
+      `INSERT INTO users (id, tenant_id, customer_id, first_name, last_name, first_name_fold, last_name_fold, email, email_norm, status, email_verified, is_first_login, subrole_id, password_hash, ext_auth_ref_id, created_at, created_by, updated_at, updated_by) VALUES\n${lines.slice(i, i + 200).join(",\n")};`,
     );
   }
   return out.join("\n");

@@ -102,6 +102,8 @@ export function demoSeed(pepper) {
       reseller_id: d.resellerId,
       first_name: "Ada",
       last_name: "Lovelace",
+      first_name_fold: "ada",
+      last_name_fold: "lovelace",
       email: d.userEmail,
       email_norm: d.userEmail,
       mobile: null,

@@ -146,6 +146,12 @@ export const users = sqliteTable(
     /** trim + lower-case of `email`: the uniqueness key (see users_tenant_email_uq). */
     emailNorm: text("email_norm").notNull(),
     mobile: text("mobile"),
+    /**
+     * The names as searches compare them: NFKC, then lower-cased by Unicode's rules (SQLite's
+     * lower() folds ASCII only, so `émilie` would not find `Émilie`). See foldForSearch.
+     */
+    firstNameFold: text("first_name_fold"),
+    lastNameFold: text("last_name_fold"),
     status: text("status", { enum: USER_STATUSES }).notNull(),
     emailVerified: integer("email_verified", { mode: "boolean" }).notNull(),
     isFirstLogin: integer("is_first_login", { mode: "boolean" }).notNull(),

@@ -98,6 +98,23 @@ describe("GET /v1/users — happy", () => {
     expect((await page(w, "?search=nobody")).totalCount).toBe(0);
   });
 
+  it("search folds case for every script, not only ASCII (émilie finds Émilie; ΣΟΦΊΑ finds Σοφία; a decomposed é finds the composed one)", async () => {
+    const w = await ccWorld();
+    await createCcUser(w, { firstName: "Émilie", lastName: "Ångström", email: "emilie@example.com" });
+    await createCcUser(w, { firstName: "Σοφία", lastName: "Παπαδοπούλου", email: "sofia@example.com" });
+    await createCcUser(w, { firstName: "Örjan", lastName: "Ægir", email: "orjan@example.com" });
+    expect(names((await page(w, `?search=${encodeURIComponent("émilie")}`)).items)).toEqual(["Ångström Émilie"]);
+    expect(names((await page(w, `?search=${encodeURIComponent("ÅNGSTR")}`)).items)).toEqual(["Ångström Émilie"]);
+    expect(names((await page(w, `?search=${encodeURIComponent("ΣΟΦΊΑ")}`)).items)).toEqual(["Παπαδοπούλου Σοφία"]);
+    expect(names((await page(w, `?search=${encodeURIComponent("e\u0301milie")}`)).items)).toEqual(["Ångström Émilie"]);
+    expect(names((await page(w, `?search=${encodeURIComponent("ÖRJAN")}`)).items)).toEqual(["Ægir Örjan"]);
+    expect(names((await page(w, `?search=${encodeURIComponent("æ")}`)).items)).toEqual(["Ægir Örjan"]);
+    // A rename is searchable by its new name at once (the fold is stored with every write).
+    await cc(w, "PATCH", `/users/${encodeURIComponent("emilie@example.com")}`, { body: { firstName: "Zoé" }, expect: 204 });
+    expect(names((await page(w, `?search=${encodeURIComponent("ZOÉ")}`)).items)).toEqual(["Ångström Zoé"]);
+    expect((await page(w, `?search=${encodeURIComponent("émilie")}`)).totalCount).toBe(0);
+  });
+
   it("groups: users in any of them, the parameter repeated or comma-separated", async () => {
     const w = await ccWorld();
     const [g1, g2, g3] = [w.groups[0]!, w.groups[1]!, w.groups[2]!];

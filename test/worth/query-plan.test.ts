@@ -33,9 +33,12 @@ describe("the default list query", () => {
     };
     const result = await queryUsers(ctx, listQueryFromWire(w.customer.id, ListQuery.parse({}), []));
     expect(result.total).toBe(3);
-    expect(recorded).toHaveLength(3); // owner, count, page — sent as one batch
+    expect(recorded).toHaveLength(4); // owner, count, page, the page's groups — sent as one batch
 
-    const [owner, count, page] = await Promise.all(recorded.map(plan));
+    const [owner, count, page, groups] = await Promise.all(recorded.map(plan));
+    // The page's groups: one statement, by the link table's primary key over the page's ids.
+    expect(groups!.some((l) => /^SEARCH (ug|user_groups) USING (COVERING )?INDEX sqlite_autoindex_user_groups_1|^SEARCH user_groups USING/.test(l)), groups!.join("\n")).toBe(true);
+    expect(groups!.filter((l) => /^SCAN (users|user_groups|groups)\b/.test(l) && !/USING/.test(l)), groups!.join("\n")).toEqual([]);
 
     expect(page!.some((l) => /^SEARCH users USING INDEX users_customer_created_idx \(customer_id=\?\)/.test(l)), page!.join("\n")).toBe(true);
     // total_items reads the customer's live-user counter (kept by triggers), not a row per user.

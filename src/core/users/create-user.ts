@@ -23,7 +23,7 @@ import {
   type SubroleSelector,
   type UserOwner,
 } from "./rules";
-import { pickProfile, PROFILE_DEFAULTS, profileColumns, userFromRow, type RequiredProfile, type StoredUser, type SubroleRef, type User, type UserProfile } from "./view";
+import { pickProfile, PROFILE_DEFAULTS, profileColumns, userFromRow, type DerivedColumns, type RequiredProfile, type StoredUser, type SubroleRef, type User, type UserProfile } from "./view";
 
 /** A new user: its profile (./view.ts) and what places it — owner, subrole, groups — and its password. */
 export interface CreateUserInput extends RequiredProfile, Partial<Omit<UserProfile, keyof RequiredProfile>> {
@@ -61,7 +61,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
 
   const now = ctx.now();
   const actor = ctx.principal.sub;
-  const profile = profileColumns({ ...PROFILE_DEFAULTS, ...pickProfile(input) }) as UserProfile & { emailNorm: string };
+  const profile = profileColumns({ ...PROFILE_DEFAULTS, ...pickProfile(input) }) as UserProfile & Required<DerivedColumns>;
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password, deps.pepper);
   const id = input.id ?? ctx.newId();
   // A fresh value no other row holds: the group links and the event key on (id, extAuthRefId), so
@@ -82,7 +82,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
   };
   const columns = Object.keys(getTableColumns(users)).map((k) => values[k as keyof typeof values]);
   const inserted = sql`exists (select 1 from ${users} where ${users.id} = ${id} and ${users.extAuthRefId} = ${extAuthRefId})`;
-  const { passwordHash: _hash, ...auditedKnown } = { ...stored, emailNorm: undefined, passwordHash };
+  const { passwordHash: _hash, ...auditedKnown } = { ...stored, emailNorm: undefined, firstNameFold: undefined, lastNameFold: undefined, passwordHash };
   const writes = [
     ctx.db.insert(users).select(sql`select ${sql.join(columns, sql`, `)} from ${source.table} where ${guard}`).returning({ id: users.id }),
     ...groupIds.map((groupId) => ctx.db.insert(userGroups).select(sql`select ${id}, ${groupId} where ${inserted}`)),

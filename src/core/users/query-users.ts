@@ -14,7 +14,7 @@ import { forbidden, invalid } from "../errors";
 import { customerMatch, type ProjectRef } from "../project-scope";
 import { assertInNamedTenant, batchInTenant, inTenant, type TenantRef } from "../tenant-gate";
 import { checkOwnerReach, ownerQuery, type OwnerRow } from "./rules";
-import { groupsByUser, pageGroupsQuery, toUser, userListSelection, userRowInReach, type User } from "./view";
+import { foldForSearch, groupsByUser, pageGroupsQuery, toUser, userListSelection, userRowInReach, type User } from "./view";
 
 export const USER_FIELDS = [
   "id",
@@ -100,8 +100,23 @@ export interface UserListResult {
 /** D1 allows 100 bound parameters per statement; lists that bind sets stay well under it. */
 export const MAX_SET_SIZE = 50;
 
+/**
+ * Where a substring search looks for each field: the names in their stored Unicode folds, the
+ * e-mail in its (Unicode lower-cased) uniqueness key; other fields are ASCII (ids, codes, phone
+ * numbers, statuses), which SQLite's lower() folds correctly.
+ */
+const FOLDED = new Map<SQLiteColumn, SQLiteColumn>([
+  [users.firstName, users.firstNameFold],
+  [users.lastName, users.lastNameFold],
+  [users.emailNorm, users.emailNorm],
+]);
+
+/** Case-insensitive substring, for every script: the needle folded as the stored folds are (foldForSearch). */
 function lowerInstr(col: SQLiteColumn, text: string): SQL {
-  return sql`instr(lower(coalesce(${col}, '')), lower(${text})) > 0`;
+  const folded = FOLDED.get(col);
+  const needle = foldForSearch(text);
+  // A row without a fold (written by SQL outside the verbs) falls back to lower(), ASCII only.
+  return folded ? sql`instr(coalesce(${folded}, lower(${col}), ''), ${needle}) > 0` : sql`instr(lower(coalesce(${col}, '')), ${needle}) > 0`;
 }
 
 function conditionSql(c: UserCondition): SQL {

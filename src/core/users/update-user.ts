@@ -10,7 +10,7 @@ import { invalid, type FieldIssue } from "../errors";
 import { addressWhere, assertPathCustomerClaim, readUser, type UserAddress } from "./get-user";
 import { chosenSubroleSql, groupsOkSql, GuardMismatch, subroleWithinSql, userReachSql } from "./guards";
 import { fieldIssues, groupIssues, groupsQuery, mapUserWriteError, passwordIssues, pickSubrole, subroleQuery, type SubroleSelector } from "./rules";
-import { pickProfile, profileColumns, toUser, userFromRow, type StoredUser, type SubroleRef, type User, type UserProfile } from "./view";
+import { pickProfile, profileColumns, toUser, userFromRow, type DerivedColumns, type StoredUser, type SubroleRef, type User, type UserProfile } from "./view";
 
 /** A change: any profile fields (./view.ts), and what places the user — status, subrole, groups — and its password. */
 export interface UserPatch extends Partial<UserProfile> {
@@ -40,14 +40,14 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
   const sel = patch.subrole ?? undefined;
   const groupIds = patch.groupIds ?? [];
 
-  const { emailNorm, ...profile } = profileColumns(patch);
+  const { emailNorm, firstNameFold, lastNameFold, ...profile } = profileColumns(patch);
   const next: Record<string, unknown> = { ...profile };
   if (patch.status !== undefined) next.status = patch.status;
   if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password, deps.pepper);
   const now = ctx.now();
   const eventId = ctx.newId();
-  const plan = writePlan(ctx, a, patch, next, { emailNorm, passwordHash, now, eventId });
+  const plan = writePlan(ctx, a, patch, next, { derived: { emailNorm, firstNameFold, lastNameFold }, passwordHash, now, eventId });
 
   let read;
   try {
@@ -132,7 +132,7 @@ function writePlan(
   a: UserAddress,
   patch: UserPatch,
   next: Record<string, unknown>,
-  o: { emailNorm: string | undefined; passwordHash: string | undefined; now: number; eventId: string },
+  o: { derived: DerivedColumns; passwordHash: string | undefined; now: number; eventId: string },
 ) {
   const p = ctx.principal;
   const sel = patch.subrole ?? undefined;
@@ -167,7 +167,7 @@ function writePlan(
 
   const written = sql`(select ${auditEvents.targetId} from ${auditEvents} where ${auditEvents.id} = ${o.eventId})`;
   const set: Partial<Record<keyof typeof users.$inferInsert, unknown>> = { ...next, updatedAt: o.now, updatedBy: p.sub };
-  if (o.emailNorm !== undefined) set.emailNorm = o.emailNorm;
+  for (const [k, v] of Object.entries(o.derived)) if (v !== undefined) set[k as keyof DerivedColumns] = v;
   if (newSubrole !== undefined) set.subroleId = newSubrole;
   if (o.passwordHash !== undefined) set.passwordHash = o.passwordHash;
   // Older tokens of the user end with a new password, a changed subrole (their scopes) or inactivity.

@@ -41,15 +41,31 @@ export function pickProfile(input: Partial<UserProfile>): Partial<UserProfile> {
   return out;
 }
 
-/** The stored columns of profile values as given: names and e-mail trimmed, the e-mail's uniqueness key. */
-export function profileColumns(p: Partial<UserProfile>): Partial<UserProfile> & { emailNorm?: string } {
-  const out: Partial<UserProfile> & { emailNorm?: string } = {};
+/** Columns derived from the profile, stored beside it and never shown or audited. */
+export interface DerivedColumns {
+  /** The e-mail's uniqueness key. */
+  emailNorm?: string;
+  /** The names as searches compare them (foldForSearch). */
+  firstNameFold?: string;
+  lastNameFold?: string;
+}
+
+/** Text as searches compare it: NFKC, then lower-cased by Unicode's rules (`Émilie` → `émilie`). */
+export function foldForSearch(text: string): string {
+  return text.normalize("NFKC").toLowerCase();
+}
+
+/** The stored columns of profile values as given: names and e-mail trimmed, and the derived columns. */
+export function profileColumns(p: Partial<UserProfile>): Partial<UserProfile> & DerivedColumns {
+  const out: Partial<UserProfile> & DerivedColumns = {};
   for (const f of PROFILE_FIELDS) {
     const v = p[f];
     if (v === undefined) continue;
     (out as Record<string, unknown>)[f] = typeof v === "string" && f !== "mobile" ? v.trim() : v;
   }
   if (out.email !== undefined) out.emailNorm = normaliseEmail(out.email);
+  if (out.firstName !== undefined) out.firstNameFold = foldForSearch(out.firstName);
+  if (out.lastName !== undefined) out.lastNameFold = foldForSearch(out.lastName);
   return out;
 }
 
