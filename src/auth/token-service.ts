@@ -2,7 +2,7 @@
  * Issuing access tokens (docs/api/auth.md#token-endpoint): OAuth 2.0 client credentials for machine accounts (and the
  * bootstrap platform account), and e-mail + password for users (Corti), with a lockout per user.
  */
-import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, isNotNull, isNull, sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import { scopesFromPermissions } from "../core/ceiling";
 import { verifyPassword } from "../core/credentials/password";
@@ -10,6 +10,7 @@ import { timingSafeEqualText, verifyClientSecret } from "../core/credentials/sec
 import { tenantIdOfDomain } from "../core/tenant-gate";
 import { normaliseEmail } from "../core/users/view";
 import type { Db } from "../db/client";
+import { Shape } from "../db/shapes";
 import { accounts, loginThrottle, subroles, users, SCOPES, type Scope } from "../db/schema";
 import type { AuthConfig } from "./config";
 import { signAccessToken, type AccessClaims } from "./tokens";
@@ -38,6 +39,10 @@ function grantScopes(held: readonly Scope[], requested: string | undefined): rea
   return held.filter((s) => asked.includes(s));
 }
 
+const ACCOUNT = getTableColumns(accounts);
+/** The client-credentials lookup, rendered once per isolate (src/db/shapes.ts). */
+const accountById = new Shape<{ id: string }, typeof accounts.$inferSelect>((db, p) => db.select(ACCOUNT).from(accounts).where(eq(accounts.id, p("id"))), ACCOUNT);
+
 export async function clientCredentials(
   db: Db,
   cfg: AuthConfig,
@@ -53,7 +58,7 @@ export async function clientCredentials(
   }
   // The token is issued as of this read: a revocation committed after it refuses the token.
   const readAt = Date.now();
-  const [account] = clientId.length > 128 ? [] : await db.select().from(accounts).where(eq(accounts.id, clientId));
+  const [account] = clientId.length > 128 ? [] : await accountById.bind(db, { id: clientId }).all();
   const ok = await verifyClientSecret(clientSecret, account?.secretHash ?? DUMMY_SECRET_HASH);
   if (!account || !ok || account.disabled) return "invalid_client";
   const scopes = grantScopes(account.scopes, requestedScope);

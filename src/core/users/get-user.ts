@@ -5,6 +5,7 @@ import { forbidden, notFound } from "../errors";
 import { customerForbiddenByClaims } from "../principal";
 import { customerMatch, type ProjectRef } from "../project-scope";
 import { assertInNamedTenant, batchInTenant, inTenant, type TenantRef } from "../tenant-gate";
+import { userByIdShape } from "./hot-shapes";
 import { normaliseEmail, toUser, userRowInReach, userSelection, type User, type UserSelectionRow } from "./view";
 
 /**
@@ -33,6 +34,14 @@ export function addressWhere(ctx: Ctx, a: UserAddress) {
 
 /** The read of one live user with everything toUser needs (un-awaited, to batch). */
 function userQuery(ctx: Ctx, a: UserAddress) {
+  // The hot form (a user id under a customer id) is rendered once per isolate (./hot-shapes.ts).
+  if (a.userId !== undefined && a.customerId !== undefined && a.email === undefined && a.project === undefined && a.tenant === undefined) {
+    return userByIdShape.bind(ctx.db, { userId: a.userId, customerId: a.customerId }) as unknown as ReturnType<typeof builtUserQuery>;
+  }
+  return builtUserQuery(ctx, a);
+}
+
+function builtUserQuery(ctx: Ctx, a: UserAddress) {
   return ctx.db
     .select(userSelection)
     .from(users)

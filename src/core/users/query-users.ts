@@ -9,12 +9,14 @@
 import { and, asc, count, desc, eq, exists, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { customers, customerUserCounts, subroles, userGroups, users } from "../../db/schema";
+import { packedRows } from "../../db/shapes";
+import { customerCountShape, customerOwnerShape, newestPageGroupsShape, newestPageShape } from "./hot-shapes";
 import type { Ctx } from "../context";
 import { forbidden, invalid } from "../errors";
 import { customerMatch, type ProjectRef } from "../project-scope";
 import { assertInNamedTenant, batchInTenant, inTenant, type TenantRef } from "../tenant-gate";
 import { checkOwnerReach, ownerQuery, type OwnerRow } from "./rules";
-import { foldForSearch, groupsByUser, pageGroupsQuery, toUser, userListSelection, userRowInReach, type User } from "./view";
+import { foldForSearch, groupsByUser, pageGroupsQuery, toUser, userListSelection, userRowInReach, type User, type UserSelectionRow } from "./view";
 
 export const USER_FIELDS = [
   "id",
@@ -181,6 +183,31 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
       throw invalid(`Filter on 1 to ${MAX_SET_SIZE} groups.`, [{ field: "groups", message: `1 to ${MAX_SET_SIZE} group ids.` }]);
     }
   }
+  const owner = "customerId" in q.scope ? q.scope : null;
+  const withTotal = q.page.withTotal === true;
+  const limit = q.page.limit;
+  // One batch: the owner check (a customer scope), the count (when asked), the page, the page's
+  // groups, and the gate of the tenant the request names. Worth's default page comes from shapes
+  // rendered once per isolate; any other query is built here.
+  const statements = (newestPage(ctx, q) ?? builtStatements(ctx, q, owner, withTotal)) as ReturnType<typeof builtStatements>;
+  const { results, named } = await batchInTenant(ctx, q.scope.tenant, statements);
+  const rows = results[results.length - 2] as UserListRow[];
+  const groupsOf = groupsByUser(results[results.length - 1] as { userId: string; id: string; name: string }[]);
+  const ownerRows = owner ? (results[0] as unknown[]) : [];
+  const total = withTotal ? (((results[owner ? 1 : 0] as { n: number }[])[0]?.n ?? 0) as number) : null;
+  if (owner) assertInNamedTenant(named, checkOwnerReach(ctx, owner, ownerRows[0] as OwnerRow | undefined).tenantId, "customer");
+  // Tenant-wide scopes are narrowed in SQL; this re-check keeps a bug there from leaking a row.
+  const visible = rows.filter((r) => userRowInReach(ctx.principal, r));
+  const hasMore = visible.length > limit;
+  const users_ = visible.slice(0, limit).map((r) => toUser(r, groupsOf.get(r.id as string) ?? []));
+  const last = users_.at(-1);
+  const keyOf = (u: User): (string | number | null)[] =>
+    [...q.sort.map((s) => userKey(u, s.field)), u.id];
+  return { users: users_, total, hasMore, lastKey: last ? keyOf(last) : null };
+}
+
+/** The statements of any list query, built for this request: owner, count, page, the page's groups. */
+function builtStatements(ctx: Ctx, q: UserListQuery, owner: Extract<UserListScope, { customerId: string }> | null, withTotal: boolean) {
   const order = [...q.sort.map((s) => ({ col: COLUMNS[s.field], dir: s.dir })), { col: users.id, dir: q.sort.at(-1)?.dir ?? "asc" }];
   const conditions: SQL[] = [isNull(users.deletedAt), ...scopeSql(ctx, q.scope), ...q.where.map(conditionSql)];
   // The count is of the whole query, keyset position aside.
@@ -200,7 +227,9 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
       .orderBy(...orderBy)
       .limit(limit + 1)
       .offset(q.page.kind === "offset" ? q.page.offset : 0);
-  const pageQuery = page(userListSelection);
+  // Rows decoded by the selection's decoder (src/db/shapes.ts): a 10,000-user list spent most of its
+  // time in drizzle's per-row mapping.
+  const pageQuery = packedRows(ctx.db, page(userListSelection), userListSelection);
   // The page's groups: one statement over the same page's ids, not one subquery per user.
   const groupsQuery = pageGroupsQuery(ctx.db, page({ id: users.id }));
   // The count joins a table only when a condition reads it: without joins it is an index-only count
@@ -221,26 +250,29 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
           .where(customerMatch(customerUserCounts.customerId, q.scope))
       : counted;
 
-  const owner = "customerId" in q.scope ? q.scope : null;
-  // One batch: the owner check (a customer scope), the count (when asked), the page, and the gate
-  // of the tenant the request names.
-  const withTotal = q.page.withTotal === true;
-  const statements = [...(owner ? [ownerQuery(ctx, owner)] : []), ...(withTotal ? [countQuery] : []), pageQuery, groupsQuery] as const;
-  const { results, named } = await batchInTenant(ctx, q.scope.tenant, statements);
-  const rows = results[results.length - 2] as Awaited<typeof pageQuery>;
-  const groupsOf = groupsByUser(results[results.length - 1] as Awaited<typeof groupsQuery>);
-  const ownerRows = owner ? (results[0] as unknown[]) : [];
-  const total = withTotal ? (((results[owner ? 1 : 0] as { n: number }[])[0]?.n ?? 0) as number) : null;
-  if (owner) assertInNamedTenant(named, checkOwnerReach(ctx, owner, ownerRows[0] as OwnerRow | undefined).tenantId, "customer");
-  // Tenant-wide scopes are narrowed in SQL; this re-check keeps a bug there from leaking a row.
-  const visible = rows.filter((r) => userRowInReach(ctx.principal, r));
-  const hasMore = visible.length > limit;
-  const users_ = visible.slice(0, limit).map((r) => toUser(r, groupsOf.get(r.id as string) ?? []));
-  const last = users_.at(-1);
-  const keyOf = (u: User): (string | number | null)[] =>
-    [...q.sort.map((s) => userKey(u, s.field)), u.id];
-  return { users: users_, total, hasMore, lastKey: last ? keyOf(last) : null };
+  return [...(owner ? [ownerQuery(ctx, owner)] : []), ...(withTotal ? [countQuery] : []), pageQuery, groupsQuery];
 }
+
+/**
+ * Worth's default page (a customer's users, newest first, with the total, no filter, a principal
+ * not narrowed to a project) from the shapes rendered once per isolate (./hot-shapes.ts): the same
+ * four statements the builders above would make for it.
+ */
+function newestPage(ctx: Ctx, q: UserListQuery) {
+  const s = q.scope;
+  if (!("customerId" in s) || s.project !== undefined || s.resellerId !== undefined || s.tenant !== undefined) return null;
+  if (q.where.length > 0 || q.page.kind !== "offset" || !q.page.withTotal || ctx.principal.projectId !== null) return null;
+  if (q.sort.length !== 1 || q.sort[0]!.field !== "createdAt" || q.sort[0]!.dir !== "desc") return null;
+  const values = { customerId: s.customerId, limit: q.page.limit + 1, offset: q.page.offset };
+  return [
+    customerOwnerShape.bind(ctx.db, { customerId: s.customerId }),
+    customerCountShape.bind(ctx.db, { customerId: s.customerId }),
+    newestPageShape.bind(ctx.db, values),
+    newestPageGroupsShape.bind(ctx.db, values),
+  ];
+}
+
+type UserListRow = Omit<UserSelectionRow, "groupsJson">;
 
 /** The value of a sort field on a user, as the keyset compares it. */
 function userKey(u: User, f: UserField): string | number | null {

@@ -5,6 +5,7 @@
 import { eq, inArray, sql, type SQLWrapper } from "drizzle-orm";
 import { customers, groups, subroles, userGroups, users, type Permission, type UserStatus } from "../../db/schema";
 import type { Ctx } from "../context";
+import { fastRows } from "../../db/shapes";
 import type { Principal } from "../principal";
 import { customerInReach } from "../principal";
 
@@ -133,12 +134,9 @@ export const userListSelection = listColumns;
  * The groups of every user `ids` selects (a subquery: the page's ids), in one statement for the
  * page instead of one subquery per user (un-awaited, to batch).
  */
+const PAGE_GROUPS = { userId: userGroups.userId, id: groups.id, name: groups.name };
 export function pageGroupsQuery(db: Ctx["db"], ids: SQLWrapper) {
-  return db
-    .select({ userId: userGroups.userId, id: groups.id, name: groups.name })
-    .from(userGroups)
-    .innerJoin(groups, eq(groups.id, userGroups.groupId))
-    .where(inArray(userGroups.userId, ids));
+  return fastRows(db.select(PAGE_GROUPS).from(userGroups).innerJoin(groups, eq(groups.id, userGroups.groupId)).where(inArray(userGroups.userId, ids)), PAGE_GROUPS);
 }
 
 /** The rows of pageGroupsQuery by user id. */
@@ -160,10 +158,12 @@ export type StoredUser = Omit<User, "subrole" | "groups">;
 
 /** The one place a User is assembled: its stored columns, its subrole and its groups (sorted by name, then id). */
 export function userFromRow(row: StoredUser, subrole: SubroleRef | null, groups: { id: string; name: string }[]): User {
-  const sorted = [...groups].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+  const sorted = groups.length < 2 ? groups : [...groups].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
   const user = {} as Record<string, unknown>;
   for (const k of STORED_KEYS) user[k] = row[k];
-  return { ...(user as StoredUser), subrole, groups: sorted };
+  user.subrole = subrole;
+  user.groups = sorted;
+  return user as unknown as User;
 }
 
 const STORED_KEYS = [
@@ -185,15 +185,6 @@ const STORED_KEYS = [
 
 /** A user from the row of `userSelection` (or of `userListSelection`, with its groups from pageGroupsQuery). */
 export function toUser(r: UserSelectionRow | Omit<UserSelectionRow, "groupsJson">, groups?: { id: string; name: string }[]): User {
-  const stored = {
-    ...(r as unknown as StoredUser),
-    customerId: r.customerId ?? null,
-    resellerId: r.resellerId ?? null,
-    mobile: r.mobile ?? null,
-    emailVerified: Boolean(r.emailVerified),
-    isFirstLogin: Boolean(r.isFirstLogin),
-    hasPassword: Boolean(r.hasPassword),
-  };
   const subrole: SubroleRef | null =
     r.subroleId == null
       ? null
@@ -205,7 +196,17 @@ export function toUser(r: UserSelectionRow | Omit<UserSelectionRow, "groupsJson"
           description: r.subroleDescription as string,
           permissions: JSON.parse(r.subrolePermissions ?? "[]") as Permission[],
         };
-  return userFromRow(stored, subrole, groups ?? (JSON.parse((("groupsJson" in r ? r.groupsJson : null) as string | null) ?? "[]") as { id: string; name: string }[]));
+  const list = groups ?? (JSON.parse((("groupsJson" in r ? r.groupsJson : null) as string | null) ?? "[]") as { id: string; name: string }[]);
+  // Assembled from the row as read (one object, no intermediate copies: a list does this per user),
+  // then the columns SQLite stores as integers or may leave null are given their types.
+  const user = userFromRow(r as unknown as StoredUser, subrole, list);
+  user.customerId ??= null;
+  user.resellerId ??= null;
+  user.mobile ??= null;
+  user.emailVerified = Boolean(user.emailVerified);
+  user.isFirstLogin = Boolean(user.isFirstLogin);
+  user.hasPassword = Boolean(user.hasPassword);
+  return user;
 }
 
 /** Whether a read user row lies within the principal's reach (reseller-level users have no customer). */

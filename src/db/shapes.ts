@@ -1,0 +1,142 @@
+/**
+ * Queries built once per isolate (docs/performance.md): drizzle stays the schema and the way a
+ * query is written, but the hot shapes — a user by id, the default page of a customer's users, the
+ * token lookups — are rendered to SQL once, with placeholders, and only bound per request; and rows
+ * are decoded by a decoder made once per selection instead of drizzle's per-row, per-field entity
+ * checks (which cost a 10,000-user list most of its time).
+ *
+ * Both produce ordinary drizzle prepared queries over the request's own handle, so they batch with
+ * any other statement, round trips stay counted (src/db/client.ts) and the revocation check still
+ * rides the first one.
+ */
+import { Column, fillPlaceholders, is, SQL, sql, type Placeholder } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { Db } from "./client";
+
+type Row = Record<string, unknown>;
+type Decode = (rows: unknown[][]) => Row[];
+type Mapper = { mapFromDriverValue(v: unknown): unknown } | undefined;
+
+/** Renders SQL only: never executes (its client is never called). */
+const renderer = drizzle({} as D1Database);
+
+/** A flat selection (`{key: column | sql}`), as every selection of this codebase is. */
+type Selection = Record<string, unknown>;
+
+const decoders = new WeakMap<Selection, Decode>();
+
+/** Rows (D1's arrays, in selection order) → objects, with each column's own driver mapping. */
+function decoderOf(selection: Selection): Decode {
+  let decode = decoders.get(selection);
+  if (decode) return decode;
+  const keys = Object.keys(selection);
+  const maps: Mapper[] = Object.values(selection).map((f) => {
+    if (is(f, Column)) return f;
+    // `decoder` is drizzle's own (what `.mapWith()` sets); its types keep it internal.
+    if (is(f, SQL)) return (f as unknown as { decoder: Mapper }).decoder;
+    if (is(f, SQL.Aliased)) return (f.sql as unknown as { decoder: Mapper }).decoder;
+    throw new Error("shapes: nested selections are not supported");
+  });
+  const n = keys.length;
+  decode = (rows) => {
+    const out = new Array<Row>(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] as unknown[];
+      const o: Row = {};
+      for (let i = 0; i < n; i++) {
+        const v = row[i];
+        const m = maps[i];
+        o[keys[i] as string] = v === null || v === undefined || m === undefined ? (v ?? null) : m.mapFromDriverValue(v);
+      }
+      out[r] = o;
+    }
+    return out;
+  };
+  decoders.set(selection, decode);
+  return decode;
+}
+
+interface SessionLike {
+  prepareQuery(
+    query: { sql: string; params: unknown[] },
+    fields: unknown,
+    executeMethod: "all" | "run",
+    isResponseInArrayMode: boolean,
+    customResultMapper?: (rows: unknown[][]) => unknown,
+  ): unknown;
+}
+const sessionOf = (db: Db) => (db as unknown as { session: SessionLike }).session;
+
+/** What `db.batch([...])` accepts, as the type checker sees it. */
+type BatchItem = Parameters<Db["batch"]>[0][number];
+
+/**
+ * A select whose rows are decoded by the selection's decoder (made once) instead of drizzle's
+ * per-row mapping; its SQL is still built per request. For lists: `db.batch([fastRows(query, selection)])`.
+ */
+export function fastRows<T>(builder: T, selection: Selection): T {
+  const b = builder as unknown as { _prepare(): { customResultMapper?: unknown } };
+  const decode = decoderOf(selection);
+  return {
+    ...b,
+    _prepare() {
+      const q = b._prepare.call(builder);
+      q.customResultMapper = decode;
+      return q;
+    },
+  } as unknown as T;
+}
+
+/**
+ * A page of rows sent by D1 as one JSON text (`json_group_array(json_array(…))` over the page
+ * query) and parsed once: for long lists, D1 then serialises one value instead of an object per
+ * row, and the Worker makes no object per row before the decoder's. The page query's LIMIT keeps
+ * SQLite from flattening it into the aggregate, so the rows keep its order.
+ */
+export function packedRows<T>(db: Db, page: T, selection: Selection): T {
+  const names = Object.values(selection).map((f) => {
+    if (is(f, Column)) return f.name;
+    if (is(f, SQL.Aliased)) return f.fieldAlias;
+    throw new Error("shapes: packed selections need named columns");
+  });
+  const packed = sql.raw(`json_group_array(json_array(${names.map((n) => `p."${n}"`).join(", ")}))`);
+  const decode = decoderOf(selection);
+  const outer = db.select({ page: sql<string>`${packed}` }).from(sql`(${page}) as p`);
+  return {
+    _prepare() {
+      const q = (outer as unknown as { _prepare(): { customResultMapper?: unknown } })._prepare();
+      q.customResultMapper = (rows: unknown[][]) => decode(JSON.parse((rows[0]?.[0] as string | undefined) ?? "[]") as unknown[][]);
+      return q;
+    },
+  } as unknown as T;
+}
+
+/**
+ * A query shape rendered once per isolate. `make` writes it with drizzle, taking its values from
+ * `p(name)` placeholders; `bind(db, values)` is the prepared query of this request (await its
+ * `.all()` / `.run()`, or put it in a batch: results in order, rows decoded).
+ */
+export class Shape<V extends Record<string, unknown>, R extends Row = Row> {
+  private compiled: { sql: string; params: unknown[]; selection: Selection | undefined } | undefined;
+  constructor(private readonly make: (db: typeof renderer, p: (name: keyof V & string) => Placeholder) => { toSQL(): { sql: string; params: unknown[] } }, private readonly selection?: Selection) {}
+
+  /** The SQL text (for plans and tests). */
+  get sql(): string {
+    return this.compile().sql;
+  }
+
+  private compile() {
+    if (this.compiled === undefined) {
+      const { sql: text, params } = this.make(renderer, (name) => sql.placeholder(name)).toSQL();
+      this.compiled = { sql: text, params, selection: this.selection };
+    }
+    return this.compiled;
+  }
+
+  bind(db: Db, values: V): BatchItem & { all(): Promise<R[]>; run(): Promise<unknown> } {
+    const c = this.compile();
+    const query = { sql: c.sql, params: fillPlaceholders(c.params, values) };
+    const prepared = sessionOf(db).prepareQuery(query, c.selection ? [] : undefined, c.selection ? "all" : "run", true, c.selection ? decoderOf(c.selection) : undefined);
+    return { _prepare: () => prepared, all: () => (prepared as { all(): Promise<R[]> }).all(), run: () => (prepared as { run(): Promise<unknown> }).run() } as never;
+  }
+}
