@@ -40,8 +40,9 @@ export function projectIdQuery(ref: ProjectRef) {
           eq(refProject.key, r),
           notExists(qb.select({ one: sql`1` }).from(otherProject).where(and(eq(otherProject.key, r), ne(otherProject.id, refProject.id)))),
         );
-  // Keys are case-sensitive; ids are stored in lower case and compared case-insensitively.
-  const byId = eq(refProject.id, r.toLowerCase());
+  // Keys are case-sensitive; ids are stored in lower case and compared case-insensitively (ids are
+  // ASCII, which SQLite's lower() folds; done in SQL so a shape rendered once can take a placeholder).
+  const byId = eq(refProject.id, sql`lower(${r})`);
   const where = ref.tenantId !== null ? and(eq(refProject.tenantId, ref.tenantId), or(byKey, byId)) : or(byKey, byId);
   return qb
     .select({ id: refProject.id })
@@ -62,7 +63,7 @@ export function customerIdQuery(project: ProjectRef, customerKeyOrId: string) {
     .where(
       or(
         and(inArray(refCustomer.projectId, projectIdQuery(project)), eq(refCustomer.key, r)),
-        and(eq(refCustomer.id, r.toLowerCase()), inArray(refCustomer.projectId, projectIdQuery(project))),
+        and(eq(refCustomer.id, sql`lower(${r})`), inArray(refCustomer.projectId, projectIdQuery(project))),
       ),
     )
     .orderBy(desc(sql`coalesce(${refCustomer.key} = ${r}, 0)`))

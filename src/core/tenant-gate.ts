@@ -14,6 +14,7 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { tenants } from "../db/schema";
+import { Shape } from "../db/shapes";
 import type { Ctx } from "./context";
 import { forbidden, notFound, type Subject } from "./errors";
 import { tenantForbiddenByClaims } from "./principal";
@@ -21,9 +22,12 @@ import { tenantForbiddenByClaims } from "./principal";
 /** A tenant as a request names it. */
 export type TenantRef = { id: string } | { domain: string };
 
-/** Domains are stored trimmed and lower-case; `X-Tenant` is compared the same way. */
-function normaliseDomain(domain: string): string {
-  return domain.trim().toLowerCase();
+/**
+ * Domains are stored trimmed and lower-case; `X-Tenant` is compared the same way. (A query shape
+ * rendered once per isolate passes a placeholder, filled with the normalised domain.)
+ */
+export function normaliseDomain(domain: string): string {
+  return typeof domain === "string" ? domain.trim().toLowerCase() : domain;
 }
 
 /** `(select id from tenants where domain = ?)`: the tenant a domain names, inside a WHERE. */
@@ -41,10 +45,14 @@ export function inTenant(ctx: Ctx, column: SQLiteColumn, ref: TenantRef): SQL {
   return p.role === "platform" ? named : (and(named, eq(column, p.tenantId ?? "")) as SQL);
 }
 
+const TENANT_ID = { id: tenants.id };
+/** The tenant a domain names, rendered once per isolate (src/db/shapes.ts). */
+const tenantByDomain = new Shape<{ domain: string }>((db, p) => db.select(TENANT_ID).from(tenants).where(eq(tenants.domain, p("domain"))), TENANT_ID);
+
 /** The gate's read, to append to a verb's first batch: only a domain needs one. */
 function gateQueries(ctx: Ctx, ref: TenantRef | undefined) {
   if (ref === undefined || "id" in ref) return [];
-  return [ctx.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.domain, normaliseDomain(ref.domain)))];
+  return [tenantByDomain.bind(ctx.db, { domain: normaliseDomain(ref.domain) })];
 }
 
 /** Checks the gate (its read's rows for a domain). Returns the id of the tenant the request is confined to, or null. */

@@ -23,6 +23,14 @@ const renderer = drizzle({} as D1Database);
 /** A flat selection (`{key: column | sql}`), as every selection of this codebase is. */
 type Selection = Record<string, unknown>;
 
+/** The selection of a built select (its fields) or write (its `returning`), if it returns rows. */
+function selectionOf(q: unknown): Selection | undefined {
+  const config = (q as { config?: { fields?: Selection; returning?: { path: string[]; field: unknown }[] } }).config;
+  if (config?.fields) return config.fields;
+  if (config?.returning) return Object.fromEntries(config.returning.map((f) => [f.path.join("."), f.field]));
+  return undefined;
+}
+
 const decoders = new WeakMap<Selection, Decode>();
 
 /** Rows (D1's arrays, in selection order) → objects, with each column's own driver mapping. */
@@ -109,6 +117,51 @@ export function packedRows<T>(db: Db, page: T, selection: Selection): T {
       return q;
     },
   } as unknown as T;
+}
+
+type Compiled = { sql: string; params: unknown[]; selection: Selection | undefined };
+
+/** A prepared query of this request from a compiled statement: bound values, rows decoded. */
+function prepared(db: Db, c: Compiled, values: Record<string, unknown>): BatchItem {
+  const query = { sql: c.sql, params: fillPlaceholders(c.params, values) };
+  const q = sessionOf(db).prepareQuery(query, c.selection ? [] : undefined, c.selection ? "all" : "run", true, c.selection ? decoderOf(c.selection) : undefined);
+  return { _prepare: () => q } as never;
+}
+
+/**
+ * A family of batches rendered once per isolate and per key: `make(db, p, args)` writes the
+ * statements with drizzle, every request-specific value through a `p(name)` placeholder, and `args`
+ * deciding only the form (which branches, how many statements) — the key must say everything
+ * `args` decides. `bind(db, key, args, values)` returns the request's statements, in order.
+ * `build(...)` renders the same statements with the values in place, uncached: the tests compare
+ * the two, so a value that slipped past `p()` (and would be frozen into the cache) fails them.
+ */
+export class ShapeFamily<A> {
+  private readonly cache = new Map<string, Compiled[]>();
+  constructor(private readonly make: (db: typeof renderer, p: (name: string) => Placeholder | unknown, args: A) => unknown[]) {}
+
+  private compile(key: string, args: A): Compiled[] {
+    let c = this.cache.get(key);
+    if (c === undefined) {
+      c = this.make(renderer, (name) => sql.placeholder(name), args).map((q) => {
+        const { sql: text, params } = (q as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+        return { sql: text, params, selection: selectionOf(q) };
+      });
+      this.cache.set(key, c);
+    }
+    return c;
+  }
+
+  bind(db: Db, key: string, args: A, values: Record<string, unknown>): BatchItem[] {
+    return this.compile(key, args).map((c) => prepared(db, c, values));
+  }
+
+  /** For tests: [cached statements filled with `values`, the same statements built with the values in place]. */
+  compare(key: string, args: A, values: Record<string, unknown>): [{ sql: string; params: unknown[] }[], { sql: string; params: unknown[] }[]] {
+    const cached = this.compile(key, args).map((c) => ({ sql: c.sql, params: fillPlaceholders(c.params, values) }));
+    const direct = this.make(renderer, (name) => values[name], args).map((q) => (q as { toSQL(): { sql: string; params: unknown[] } }).toSQL());
+    return [cached, direct];
+  }
 }
 
 /**

@@ -6,9 +6,11 @@ import { assertPermissionsWithin } from "../ceiling";
 import type { Ctx } from "../context";
 import { invalid, type FieldIssue } from "../errors";
 import { customerMatch } from "../project-scope";
-import { assertInNamedTenant, batchInTenant, inTenant, type TenantRef } from "../tenant-gate";
-import { chosenSubroleSql, customerReachSql, groupsOkSql, GuardMismatch, subroleWithinSql } from "./guards";
+import { assertInNamedTenant, batchInTenant, inTenant, normaliseDomain, type TenantRef } from "../tenant-gate";
+import { ShapeFamily } from "../../db/shapes";
+import { chosenSubroleSql, customerReachSql, groupsOkSql, GuardMismatch, principalValues, shapeCtx, shapePrincipal, subroleWithinSql, type ShapePrincipal } from "./guards";
 import {
+  MAX_GROUPS,
   assertOwnerClaims,
   checkOwnerReach,
   fieldIssues,
@@ -59,59 +61,17 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
   const groupIds = input.groupIds ?? [];
   const sel = input.subrole ?? null;
 
-  const now = ctx.now();
-  const actor = ctx.principal.sub;
-  const profile = profileColumns({ ...PROFILE_DEFAULTS, ...pickProfile(input) }) as UserProfile & Required<DerivedColumns>;
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password, deps.pepper);
-  const id = input.id ?? ctx.newId();
-  // A fresh value no other row holds: the group links and the event key on (id, extAuthRefId), so
-  // they are written only if this batch inserted the user.
-  const extAuthRefId = ctx.newId();
-  const stored = { id, ...profile, status: input.status ?? "ACTIVE", emailVerified: false, isFirstLogin: true, extAuthRefId, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor };
-  const source = ownerSource(ctx, input.owner, input.tenant);
-  const subroleId = sel === null ? sql`null` : chosenSubroleSql(sel, source);
-  const guard = and(source.where, groupsOkSql(groupIds, source.tenantId), ...(sel === null ? [] : [sql`${subroleId} is not null`, subroleWithinSql(ctx.principal, subroleId)]));
-  const values: Record<keyof typeof users.$inferInsert, SQL> = {
-    ...(Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, sql`${sql.param(v, users[k as keyof typeof stored])}`])) as Record<keyof typeof stored, SQL>),
-    tenantId: sql`${source.tenantId}`,
-    customerId: source.customerId === null ? sql`null` : sql`${source.customerId}`,
-    resellerId: sql`${source.resellerId}`,
-    subroleId,
-    passwordHash: sql`${passwordHash}`,
-    deletedAt: sql`null`,
-  };
-  const columns = Object.keys(getTableColumns(users)).map((k) => values[k as keyof typeof values]);
-  const inserted = sql`exists (select 1 from ${users} where ${users.id} = ${id} and ${users.extAuthRefId} = ${extAuthRefId})`;
-  const { passwordHash: _hash, ...auditedKnown } = { ...stored, emailNorm: undefined, firstNameFold: undefined, lastNameFold: undefined, passwordHash };
-  const writes = [
-    ctx.db.insert(users).select(sql`select ${sql.join(columns, sql`, `)} from ${source.table} where ${guard}`).returning({ id: users.id }),
-    ...groupIds.map((groupId) => ctx.db.insert(userGroups).select(sql`select ${id}, ${groupId} where ${inserted}`)),
-    auditInsertFrom(
-      ctx,
-      {
-        id: ctx.newId(),
-        action: "user.created",
-        targetType: "user",
-        targetId: sql`${users.id}`,
-        tenantId: sql`${users.tenantId}`,
-        customerId: sql`${users.customerId}`,
-        // What the batch decides (owner, subrole) is read from the row it wrote.
-        changes: sql`json_set(${JSON.stringify({ ...auditedKnown, groupIds, hasPassword: passwordHash !== null })}, '$.tenantId', ${users.tenantId}, '$.customerId', ${users.customerId}, '$.resellerId', ${users.resellerId}, '$.subroleId', ${users.subroleId})`,
-      },
-      sql`from ${users} where ${users.id} = ${id} and ${users.extAuthRefId} = ${extAuthRefId}`,
-    ),
-  ] as const;
+  const { key, args, values, stored } = createPlan(ctx, input, passwordHash);
 
   let read;
   try {
-    read = await batchInTenant(ctx, input.tenant, [ownerQuery(ctx, input.owner), subroleQuery(ctx, input.owner, sel ?? { id: "" }), groupsQuery(ctx, groupIds), ...writes]);
+    read = await batchInTenant(ctx, input.tenant, createStatements.bind(ctx.db, key, args, values) as never);
   } catch (err) {
     mapUserWriteError(err);
   }
-  const {
-    results: [ownerRows, subroleRows, groupRows, insertedRows],
-    named,
-  } = read;
+  const [ownerRows, subroleRows, groupRows, insertedRows] = read.results as unknown as CreateResults;
+  const named = read.named;
   const wrote = insertedRows.length > 0;
   const checked = () => {
     const { tenantId, resellerId, customerId } = checkOwnerReach(ctx, input.owner, ownerRows[0] as OwnerRow | undefined);
@@ -138,10 +98,134 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
   if (!wrote) throw new GuardMismatch("createUser");
   const { tenantId, resellerId, customerId, subrole } = owner;
   return userFromRow(
-    { ...stored, tenantId, customerId, resellerId, mobile: profile.mobile ?? null, hasPassword: passwordHash !== null } as StoredUser,
+    { ...stored, tenantId, customerId, resellerId, mobile: stored.mobile ?? null, hasPassword: passwordHash !== null } as StoredUser,
     subrole,
     groupIds.map((gid) => ({ id: gid, name: groupRows.find((g) => g.id === gid)?.name ?? "" })),
   );
+}
+
+/** A create's new row, the form of its batch and the values of its placeholders. */
+function createPlan(ctx: Ctx, input: CreateUserInput, passwordHash: string | null) {
+  const groupIds = input.groupIds ?? [];
+  const now = ctx.now();
+  const actor = ctx.principal.sub;
+  const profile = profileColumns({ ...PROFILE_DEFAULTS, ...pickProfile(input) }) as UserProfile & Required<DerivedColumns>;
+  const id = input.id ?? ctx.newId();
+  // A fresh value no other row holds: the group links and the event key on (id, extAuthRefId), so
+  // they are written only if this batch inserted the user.
+  const extAuthRefId = ctx.newId();
+  const stored = { id, ...profile, status: input.status ?? "ACTIVE", emailVerified: false, isFirstLogin: true, extAuthRefId, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor };
+  const { passwordHash: _hash, ...auditedKnown } = { ...stored, emailNorm: undefined, firstNameFold: undefined, lastNameFold: undefined, passwordHash };
+  const plan = createShape(ctx, input, input.subrole ?? null, groupIds, {
+    ...principalValues(ctx),
+    ...Object.fromEntries(Object.entries(stored).map(([k, v]) => [`u.${k}`, typeof v === "boolean" ? Number(v) : v])),
+    "u.passwordHash": passwordHash,
+    eventId: ctx.newId(),
+    auditKnown: JSON.stringify({ ...auditedKnown, groupIds, hasPassword: passwordHash !== null }),
+  });
+  return { ...plan, stored };
+}
+
+/** What the reads and the user insert of a create's batch return. */
+type CreateResults = [OwnerRow[], Awaited<ReturnType<typeof subroleQuery>>, Awaited<ReturnType<typeof groupsQuery>>, { id: string }[]];
+
+/** What decides the form of a create's batch (and so its key in the family below). */
+interface CreateArgs {
+  owner: "customer" | "project" | "reseller";
+  ownerReseller: boolean;
+  tenant: "none" | "id" | "domain";
+  principal: ShapePrincipal;
+  sel: "none" | "id" | "code" | "both";
+  groups: number;
+  /** Listed twice, or more than MAX_GROUPS: the guard is false whatever the data (groupIssues refuses). */
+  groupsBad: boolean;
+}
+
+/** The form of a create and the values its placeholders take. */
+function createShape(ctx: Ctx, input: CreateUserInput, sel: SubroleSelector | null, groupIds: string[], values: Record<string, unknown>) {
+  const o = input.owner;
+  const args: CreateArgs = {
+    owner: "customerId" in o ? (o.project === undefined ? "customer" : "project") : "reseller",
+    ownerReseller: "customerId" in o && o.resellerId !== undefined,
+    tenant: input.tenant === undefined ? "none" : "id" in input.tenant ? "id" : "domain",
+    principal: shapePrincipal(ctx.principal),
+    sel: sel === null ? "none" : sel.id !== undefined && sel.code !== undefined ? "both" : sel.id !== undefined ? "id" : "code",
+    groups: groupIds.length,
+    groupsBad: new Set(groupIds).size !== groupIds.length || groupIds.length > MAX_GROUPS,
+  };
+  if ("customerId" in o) {
+    values["o.customer"] = o.customerId;
+    if (o.project !== undefined) values["o.projectKey"] = o.project.keyOrId;
+    if (o.resellerId !== undefined) values["o.reseller"] = o.resellerId;
+  } else values["o.reseller"] = o.resellerId;
+  if (input.tenant !== undefined) values.tenant = "id" in input.tenant ? input.tenant.id : normaliseDomain(input.tenant.domain);
+  values["sel.id"] = sel?.id ?? "";
+  values["sel.code"] = sel?.code ?? "";
+  groupIds.forEach((g, i) => (values[`g.${i}`] = g));
+  return { key: JSON.stringify(args), args, values };
+}
+
+/**
+ * A create's batch, rendered once per form (src/db/shapes.ts): the reads the checks look at (owner,
+ * subrole, groups), then the guarded user insert, its group links and the event keyed on the new row.
+ */
+const createStatements = new ShapeFamily<CreateArgs>((db, p, a) => {
+  const ctx = shapeCtx(db, p, a.principal);
+  const owner: UserOwner =
+    a.owner === "reseller"
+      ? { resellerId: p("o.reseller") as string }
+      : {
+          customerId: p("o.customer") as string,
+          ...(a.owner === "project" ? { project: { keyOrId: p("o.projectKey") as string, tenantId: a.principal.role === "platform" ? null : (p("p.tenant") as string) } } : {}),
+          ...(a.ownerReseller ? { resellerId: p("o.reseller") as string } : {}),
+        };
+  const tenant: TenantRef | undefined = a.tenant === "none" ? undefined : a.tenant === "id" ? { id: p("tenant") as string } : { domain: p("tenant") as string };
+  const sel: SubroleSelector | null =
+    a.sel === "none" ? null : { ...(a.sel === "id" || a.sel === "both" ? { id: p("sel.id") as string } : {}), ...(a.sel === "code" || a.sel === "both" ? { code: p("sel.code") as string } : {}) };
+  const groupIds = Array.from({ length: a.groups }, (_, i) => p(`g.${i}`) as string);
+  const userId = p("u.id");
+  const extRef = p("u.extAuthRefId");
+
+  const source = ownerSource(ctx, owner, tenant);
+  const subroleId = sel === null ? sql`null` : chosenSubroleSql(sel, source);
+  const groupsOk = a.groupsBad ? sql`0` : groupsOkSql(groupIds, source.tenantId);
+  const guard = and(source.where, groupsOk, ...(sel === null ? [] : [sql`${subroleId} is not null`, subroleWithinSql(ctx.principal, subroleId)]));
+  const columns = Object.keys(getTableColumns(users)).map((k) => {
+    if (k === "tenantId") return sql`${source.tenantId}`;
+    if (k === "customerId") return source.customerId === null ? sql`null` : sql`${source.customerId}`;
+    if (k === "resellerId") return sql`${source.resellerId}`;
+    if (k === "subroleId") return subroleId;
+    if (k === "deletedAt") return sql`null`;
+    return sql`${p(`u.${k}`)}`;
+  });
+  const inserted = sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.extAuthRefId} = ${extRef})`;
+  return [
+    ownerQuery(ctx, owner),
+    subroleQuery(ctx, owner, sel ?? { id: p("sel.id") as string }),
+    groupsQuery(ctx, groupIds),
+    db.insert(users).select(sql`select ${sql.join(columns, sql`, `)} from ${source.table} where ${guard}`).returning({ id: users.id }),
+    ...groupIds.map((groupId) => db.insert(userGroups).select(sql`select ${userId}, ${groupId} where ${inserted}`)),
+    auditInsertFrom(
+      ctx,
+      {
+        id: p("eventId") as string,
+        action: "user.created",
+        targetType: "user",
+        targetId: sql`${users.id}`,
+        tenantId: sql`${users.tenantId}`,
+        customerId: sql`${users.customerId}`,
+        // What the batch decides (owner, subrole) is read from the row it wrote.
+        changes: sql`json_set(${p("auditKnown")}, '$.tenantId', ${users.tenantId}, '$.customerId', ${users.customerId}, '$.resellerId', ${users.resellerId}, '$.subroleId', ${users.subroleId})`,
+      },
+      sql`from ${users} where ${users.id} = ${userId} and ${users.extAuthRefId} = ${extRef}`,
+    ),
+  ];
+});
+
+/** For tests: a create's cached statements, filled, against the same statements built with its values in place. */
+export function compareCreateShape(ctx: Ctx, input: CreateUserInput) {
+  const { key, args, values } = createPlan(ctx, input, input.password === undefined ? null : "pbkdf2-sha256$test");
+  return createStatements.compare(key, args, values);
 }
 
 /**

@@ -14,6 +14,7 @@ import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { customers, groups, PERMISSIONS, subroles, users, type Permission } from "../../db/schema";
 import { scopesFromPermissions } from "../ceiling";
+import type { Ctx } from "../context";
 import type { Principal } from "../principal";
 import { MAX_GROUPS, type SubroleSelector } from "./rules";
 
@@ -84,3 +85,56 @@ export function groupsOkSql(ids: string[], tenantId: SQLiteColumn | SQL): SQL {
   return sql`(select count(*) from ${groups} where ${and(inArray(groups.id, ids), sql`${groups.tenantId} = ${tenantId}`)}) = ${ids.length}`;
 }
 
+
+/** What of a principal decides the form of a statement (its values are placeholders). */
+export interface ShapePrincipal {
+  role: Principal["role"];
+  narrowed: boolean;
+  scopes: string[];
+}
+
+export function shapePrincipal(p: Principal): ShapePrincipal {
+  return { role: p.role, narrowed: p.projectId !== null, scopes: [...p.scopes].sort() };
+}
+
+/** The values of the principal's placeholders (shapeCtx), and of the request's own. */
+export function principalValues(ctx: Ctx): Record<string, unknown> {
+  const p = ctx.principal;
+  return {
+    "p.sub": p.sub,
+    "p.tenant": p.tenantId ?? "",
+    "p.customer": p.customerId ?? "",
+    "p.reseller": p.resellerId ?? "",
+    "p.project": p.projectId ?? "",
+    corr: ctx.correlationId,
+    now: ctx.now(),
+  };
+}
+
+/**
+ * The context a statement family is written against (src/db/shapes.ts): the renderer for a db,
+ * and a principal whose role, project narrowing and scopes are the form's while every value is a
+ * placeholder — so reach and ceiling guards are written by the same functions as everywhere else.
+ */
+export function shapeCtx(db: unknown, p: (name: string) => unknown, sp: ShapePrincipal): Ctx {
+  const principal = {
+    sub: p("p.sub"),
+    role: sp.role,
+    tenantId: p("p.tenant"),
+    customerId: p("p.customer"),
+    resellerId: p("p.reseller"),
+    projectId: sp.narrowed ? p("p.project") : null,
+    scopes: new Set(sp.scopes),
+    issuedAt: 0,
+  } as unknown as Principal;
+  return {
+    db: db as Ctx["db"],
+    principal,
+    correlationId: p("corr") as string,
+    now: () => p("now") as number,
+    newId: () => {
+      throw new Error("a statement family draws no ids: they are values");
+    },
+    tokenLifetimeSeconds: 0,
+  };
+}
