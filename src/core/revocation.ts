@@ -31,9 +31,12 @@ export function revokeTokens(ctx: Ctx, subject: string) {
   ] as const;
 }
 
-/** The same for every user a condition selects (e.g. the holders of a subrole whose permissions changed). */
-export function revokeUserTokens(ctx: Ctx, where: SQL) {
-  const { now, expiresAt } = window(ctx);
+/**
+ * The same for every user a condition selects (e.g. the holders of a subrole whose permissions
+ * changed). `at` gives the window's values (a statement family passes placeholders).
+ */
+export function revokeUserTokens(ctx: Ctx, where: SQL, at: { now: unknown; expiresAt: unknown } = window(ctx)) {
+  const { now, expiresAt } = at as { now: number; expiresAt: number };
   return [
     ctx.db.delete(tokenRevocations).where(lt(tokenRevocations.expiresAt, now)),
     ctx.db

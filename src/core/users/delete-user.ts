@@ -1,9 +1,10 @@
 import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { auditEvents, users } from "../../db/schema";
+import { ShapeFamily } from "../../db/shapes";
 import { auditInsertFrom } from "../audit";
 import type { Ctx } from "../context";
-import { addressWhere, readUser, type UserAddress } from "./get-user";
-import { GuardMismatch, userReachSql } from "./guards";
+import { addressForm, addressOf, addressValues, addressWhere, builtUserQuery, readUser, type AddressForm, type UserAddress } from "./get-user";
+import { GuardMismatch, principalValues, shapeCtx, shapePrincipal, userReachSql, type ShapePrincipal } from "./guards";
 
 /**
  * Soft delete: the row stays for the audit trail, leaves every list of every dialect, and frees its
@@ -11,23 +12,49 @@ import { GuardMismatch, userReachSql } from "./guards";
  *
  * One round trip (docs/scaling.md#one-round-trip-per-write): the read of the user, the event —
  * written from the user's row only while it is live and in the caller's reach (./guards.ts) — and
- * the update keyed on that event, in one batch; readUser then answers 403/404 from what was read.
+ * the update keyed on that event, in one batch rendered once per form (src/db/shapes.ts); readUser
+ * then answers 403/404 from what was read.
  */
 export async function deleteUser(ctx: Ctx, a: UserAddress): Promise<void> {
-  const now = ctx.now();
-  const eventId = ctx.newId();
+  const { key, args, values } = deleteShape(ctx, a);
+  const { more } = await readUser(ctx, a, [], deleteStatements.bind(ctx.db, key, args, values));
+  // readUser returned: the checks passed on what was read, so the guarded write must have happened.
+  if (((more as unknown as unknown[][])[1] ?? []).length === 0) throw new GuardMismatch("deleteUser");
+}
+
+interface DeleteArgs {
+  address: AddressForm;
+  principal: ShapePrincipal;
+}
+
+function deleteShape(ctx: Ctx, a: UserAddress) {
+  const args: DeleteArgs = { address: addressForm(a), principal: shapePrincipal(ctx.principal) };
+  return { key: JSON.stringify(args), args, values: { ...principalValues(ctx), ...addressValues(a), eventId: ctx.newId() } };
+}
+
+const deleteStatements = new ShapeFamily<DeleteArgs>((db, p, f) => {
+  const ctx = shapeCtx(db, p, f.principal);
+  const a = addressOf(p, f.address, f.principal);
+  const eventId = p("eventId");
   const target = and(addressWhere(ctx, a), userReachSql(ctx.principal)) as SQL;
   const written = sql`(select ${auditEvents.targetId} from ${auditEvents} where ${auditEvents.id} = ${eventId})`;
-  const {
-    more: [, updated],
-  } = await readUser(ctx, a, [
+  return [
+    builtUserQuery(ctx, a),
     auditInsertFrom(
       ctx,
-      { id: eventId, action: "user.deleted", targetType: "user", targetId: sql`${users.id}`, tenantId: sql`${users.tenantId}`, customerId: sql`${users.customerId}`, changes: sql`'{}'` },
+      { id: eventId as string, action: "user.deleted", targetType: "user", targetId: sql`${users.id}`, tenantId: sql`${users.tenantId}`, customerId: sql`${users.customerId}`, changes: sql`'{}'` },
       sql`from ${users} where ${target}`,
     ),
-    ctx.db.update(users).set({ deletedAt: now, updatedAt: now, updatedBy: ctx.principal.sub }).where(and(eq(users.id, written), isNull(users.deletedAt))).returning({ id: users.id }),
-  ]);
-  // readUser returned: the checks passed on what was read, so the guarded write must have happened.
-  if (updated.length === 0) throw new GuardMismatch("deleteUser");
+    db
+      .update(users)
+      .set({ deletedAt: p("now") as number, updatedAt: p("now") as number, updatedBy: ctx.principal.sub })
+      .where(and(eq(users.id, written), isNull(users.deletedAt)))
+      .returning({ id: users.id }),
+  ];
+});
+
+/** For tests: a delete's cached statements, filled, against the same statements built with its values in place. */
+export function compareDeleteShape(ctx: Ctx, a: UserAddress) {
+  const { key, args, values } = deleteShape(ctx, a);
+  return deleteStatements.compare(key, args, values);
 }

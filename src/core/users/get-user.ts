@@ -4,7 +4,7 @@ import type { Ctx } from "../context";
 import { forbidden, notFound } from "../errors";
 import { customerForbiddenByClaims } from "../principal";
 import { customerMatch, type ProjectRef } from "../project-scope";
-import { assertInNamedTenant, batchInTenant, inTenant, type TenantRef } from "../tenant-gate";
+import { assertInNamedTenant, batchInTenant, inTenant, normaliseDomain, type TenantRef } from "../tenant-gate";
 import { userByIdShape } from "./hot-shapes";
 import { normaliseEmail, toUser, userRowInReach, userSelection, type User, type UserSelectionRow } from "./view";
 
@@ -22,6 +22,47 @@ export interface UserAddress {
   tenant?: TenantRef;
 }
 
+/** Which parts an address has: the form of a statement rendered once per isolate (src/db/shapes.ts). */
+export interface AddressForm {
+  userId: boolean;
+  email: boolean;
+  customerId: boolean;
+  project: boolean;
+  tenant: "none" | "id" | "domain";
+}
+
+export function addressForm(a: UserAddress): AddressForm {
+  return {
+    userId: a.userId !== undefined,
+    email: a.email !== undefined,
+    customerId: a.customerId !== undefined,
+    project: a.project !== undefined,
+    tenant: a.tenant === undefined ? "none" : "id" in a.tenant ? "id" : "domain",
+  };
+}
+
+/** The values of an address's placeholders (normalised as addressWhere compares them). */
+export function addressValues(a: UserAddress): Record<string, unknown> {
+  const v: Record<string, unknown> = {};
+  if (a.userId !== undefined) v["a.userId"] = a.userId;
+  if (a.email !== undefined) v["a.email"] = normaliseEmail(a.email);
+  if (a.customerId !== undefined) v["a.customer"] = a.customerId;
+  if (a.project !== undefined) v["a.projectKey"] = a.project.keyOrId;
+  if (a.tenant !== undefined) v["a.tenant"] = "id" in a.tenant ? a.tenant.id : normaliseDomain(a.tenant.domain);
+  return v;
+}
+
+/** An address of placeholders in a form (its project is looked for within the principal's tenant, as projectRef does). */
+export function addressOf(p: (name: string) => unknown, f: AddressForm, principal: { role: string }): UserAddress {
+  const a: UserAddress = {};
+  if (f.userId) a.userId = p("a.userId") as string;
+  if (f.email) a.email = p("a.email") as string;
+  if (f.customerId) a.customerId = p("a.customer") as string;
+  if (f.project) a.project = { keyOrId: p("a.projectKey") as string, tenantId: principal.role === "platform" ? null : (p("p.tenant") as string) };
+  if (f.tenant !== "none") a.tenant = f.tenant === "id" ? { id: p("a.tenant") as string } : { domain: p("a.tenant") as string };
+  return a;
+}
+
 /** The conditions that select the one live user an address names. */
 export function addressWhere(ctx: Ctx, a: UserAddress) {
   const conditions = [isNull(users.deletedAt)];
@@ -33,7 +74,7 @@ export function addressWhere(ctx: Ctx, a: UserAddress) {
 }
 
 /** The read of one live user with everything toUser needs (un-awaited, to batch). */
-function userQuery(ctx: Ctx, a: UserAddress) {
+export function userQuery(ctx: Ctx, a: UserAddress) {
   // The hot form (a user id under a customer id) is rendered once per isolate (./hot-shapes.ts).
   if (a.userId !== undefined && a.customerId !== undefined && a.email === undefined && a.project === undefined && a.tenant === undefined) {
     return userByIdShape.bind(ctx.db, { userId: a.userId, customerId: a.customerId }) as unknown as ReturnType<typeof builtUserQuery>;
@@ -41,7 +82,7 @@ function userQuery(ctx: Ctx, a: UserAddress) {
   return builtUserQuery(ctx, a);
 }
 
-function builtUserQuery(ctx: Ctx, a: UserAddress) {
+export function builtUserQuery(ctx: Ctx, a: UserAddress) {
   return ctx.db
     .select(userSelection)
     .from(users)
@@ -73,9 +114,11 @@ export async function readUser<const M extends readonly Batchable[]>(
   ctx: Ctx,
   a: UserAddress,
   more: M,
+  /** The whole batch, the user's read first, when the verb renders it itself (a statement family). */
+  statements?: readonly unknown[],
 ): Promise<{ row: UserSelectionRow; more: { [K in keyof M]: Awaited<M[K]> } }> {
   assertPathCustomerClaim(ctx, a.customerId, a.project);
-  const { results, named } = await batchInTenant(ctx, a.tenant, [userQuery(ctx, a), ...more]);
+  const { results, named } = (await batchInTenant(ctx, a.tenant, (statements ?? [userQuery(ctx, a), ...more]) as never)) as { results: unknown[]; named: string | null };
   const row = userInReachOr404(ctx, results[0] as unknown[]);
   assertInNamedTenant(named, row.tenantId as string, "user");
   return { row, more: results.slice(1) as unknown as { [K in keyof M]: Awaited<M[K]> } };

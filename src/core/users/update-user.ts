@@ -7,9 +7,10 @@ import { assertPermissionsWithin } from "../ceiling";
 import { revokeUserTokens } from "../revocation";
 import type { Ctx } from "../context";
 import { invalid, type FieldIssue } from "../errors";
-import { addressWhere, assertPathCustomerClaim, readUser, type UserAddress } from "./get-user";
-import { chosenSubroleSql, groupsOkSql, GuardMismatch, subroleWithinSql, userReachSql } from "./guards";
-import { fieldIssues, groupIssues, groupsQuery, mapUserWriteError, passwordIssues, pickSubrole, subroleQuery, type SubroleSelector } from "./rules";
+import { ShapeFamily } from "../../db/shapes";
+import { addressForm, addressOf, addressValues, addressWhere, assertPathCustomerClaim, builtUserQuery, readUser, type AddressForm, type UserAddress } from "./get-user";
+import { chosenSubroleSql, groupsOkSql, GuardMismatch, principalValues, shapeCtx, shapePrincipal, subroleWithinSql, userReachSql, type ShapePrincipal } from "./guards";
+import { fieldIssues, groupIssues, groupsQuery, mapUserWriteError, MAX_GROUPS, passwordIssues, pickSubrole, subroleQuery, type SubroleSelector } from "./rules";
 import { pickProfile, profileColumns, toUser, userFromRow, type DerivedColumns, type StoredUser, type SubroleRef, type User, type UserProfile } from "./view";
 
 /** A change: any profile fields (./view.ts), and what places the user — status, subrole, groups — and its password. */
@@ -37,7 +38,6 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
   const issues: FieldIssue[] = fieldIssues(pickProfile(patch));
   issues.push(...passwordIssues(patch.password));
   if (issues.length > 0) throw invalid("The user is not valid.", issues);
-  const sel = patch.subrole ?? undefined;
   const groupIds = patch.groupIds ?? [];
 
   const { emailNorm, firstNameFold, lastNameFold, ...profile } = profileColumns(patch);
@@ -46,19 +46,16 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
   if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password, deps.pepper);
   const now = ctx.now();
-  const eventId = ctx.newId();
-  const plan = writePlan(ctx, a, patch, next, { derived: { emailNorm, firstNameFold, lastNameFold }, passwordHash, now, eventId });
+  const { key, args, values } = updateShape(ctx, a, patch, next, { emailNorm, firstNameFold, lastNameFold }, passwordHash);
 
   let read;
   try {
-    read = await readUser(ctx, a, [subroleQuery(ctx, { user: addressWhere(ctx, a) }, sel ?? { id: "" }), groupsQuery(ctx, groupIds), ...plan.writes]);
+    read = await readUser(ctx, a, [], updateStatements.bind(ctx.db, key, args, values));
   } catch (err) {
     mapUserWriteError(err);
   }
-  const {
-    row,
-    more: [subroleRows, groupRows, , updatedRows],
-  } = read;
+  const row = read.row;
+  const [subroleRows, groupRows, , updatedRows] = read.more as unknown as UpdateResults;
   const wrote = (updatedRows as unknown[]).length > 0;
   const before = toUser(row);
   let result;
@@ -122,79 +119,149 @@ const SETTABLE: Record<string, SQLiteColumn> = {
   emailVerified: users.emailVerified,
 };
 
+/** What the reads and the update of an update's batch return (after the user's read). */
+type UpdateResults = [Awaited<ReturnType<typeof subroleQuery>>, Awaited<ReturnType<typeof groupsQuery>>, unknown, { id: string }[]];
+
+/** What decides the form of an update's batch (and so its key in the family below). */
+interface UpdateArgs {
+  address: AddressForm;
+  principal: ShapePrincipal;
+  /** The keys of `next` (profile, status, emailVerified), in order. */
+  next: string[];
+  derived: string[];
+  subrole: "keep" | "remove" | "id" | "code" | "both";
+  /** How many groups the patch lists (null: it does not touch them). */
+  groups: number | null;
+  groupsBad: boolean;
+  password: boolean;
+  statusInactive: boolean;
+}
+
+/** The form of an update and the values of its placeholders. */
+function updateShape(ctx: Ctx, a: UserAddress, patch: UserPatch, next: Record<string, unknown>, derived: DerivedColumns, passwordHash: string | undefined) {
+  const sel = patch.subrole;
+  const ids = patch.groupIds;
+  const definedDerived = Object.entries(derived).filter(([, v]) => v !== undefined);
+  const args: UpdateArgs = {
+    address: addressForm(a),
+    principal: shapePrincipal(ctx.principal),
+    next: Object.keys(next),
+    derived: definedDerived.map(([k]) => k),
+    subrole: sel === undefined ? "keep" : sel === null ? "remove" : sel.id !== undefined && sel.code !== undefined ? "both" : sel.id !== undefined ? "id" : "code",
+    groups: ids === undefined ? null : ids.length,
+    groupsBad: ids !== undefined && (new Set(ids).size !== ids.length || ids.length > MAX_GROUPS),
+    password: patch.password !== undefined,
+    statusInactive: patch.status !== undefined && patch.status !== "ACTIVE",
+  };
+  const now = ctx.now();
+  const values: Record<string, unknown> = { ...principalValues(ctx), ...addressValues(a), eventId: ctx.newId(), expiresAt: now + ctx.tokenLifetimeSeconds * 1000, now };
+  for (const [k, v] of Object.entries(next)) {
+    values[`n.${k}`] = typeof v === "boolean" ? Number(v) : v;
+    values[`nj.${k}`] = JSON.stringify(v);
+  }
+  for (const [k, v] of definedDerived) values[`d.${k}`] = v;
+  values["sel.id"] = sel?.id ?? "";
+  values["sel.code"] = sel?.code ?? "";
+  (ids ?? []).forEach((g, i) => (values[`g.${i}`] = g));
+  if (ids !== undefined) {
+    values.groupsSorted = JSON.stringify([...ids].sort());
+    values.groupsGiven = JSON.stringify(ids);
+  }
+  values.pwHash = passwordHash ?? null;
+  return { key: JSON.stringify(args), args, values };
+}
+
 /**
- * The writes of an update, for the same batch as its reads: the event (guarded; `changes` from the
- * row as it was, `{field: {from, to}}` for what differs, never the password), then the update, the
- * group links and the revocation, each keyed on the event having been written.
+ * An update's batch, rendered once per form (src/db/shapes.ts): the reads the checks look at (the
+ * user, the subrole, the groups), then the event (guarded; `changes` from the row as it was,
+ * `{field: {from, to}}` for what differs, never the password) and the writes keyed on it — the
+ * update, the group links, the revocation of older tokens.
  */
-function writePlan(
-  ctx: Ctx,
-  a: UserAddress,
-  patch: UserPatch,
-  next: Record<string, unknown>,
-  o: { derived: DerivedColumns; passwordHash: string | undefined; now: number; eventId: string },
-) {
-  const p = ctx.principal;
-  const sel = patch.subrole ?? undefined;
-  const newSubrole = patch.subrole === undefined ? undefined : sel === undefined ? sql`null` : chosenSubroleSql(sel, { tenantId: users.tenantId, customerId: users.customerId });
-  const guard: SQL[] = [addressWhere(ctx, a) as SQL, userReachSql(p)];
+const updateStatements = new ShapeFamily<UpdateArgs>((db, p, f) => {
+  const ctx = shapeCtx(db, p, f.principal);
+  const pr = ctx.principal;
+  const a = addressOf(p, f.address, f.principal);
+  const sel: SubroleSelector | undefined =
+    f.subrole === "keep" || f.subrole === "remove"
+      ? undefined
+      : { ...(f.subrole !== "code" ? { id: p("sel.id") as string } : {}), ...(f.subrole !== "id" ? { code: p("sel.code") as string } : {}) };
+  const groupIds = Array.from({ length: f.groups ?? 0 }, (_, i) => p(`g.${i}`) as string);
+  const touches = f.subrole !== "keep" || f.password || f.next.includes("email");
+  const newSubrole = f.subrole === "keep" ? undefined : sel === undefined ? sql`null` : chosenSubroleSql(sel, { tenantId: users.tenantId, customerId: users.customerId });
+  const guard: SQL[] = [addressWhere(ctx, a) as SQL, userReachSql(pr)];
   if (sel !== undefined) guard.push(sql`${newSubrole} is not null`);
-  if (patch.groupIds !== undefined) guard.push(groupsOkSql(patch.groupIds, users.tenantId));
-  if (touchesGrant(patch)) {
-    guard.push(subroleWithinSql(p, users.subroleId));
-    if (sel !== undefined) guard.push(subroleWithinSql(p, newSubrole as SQL));
+  if (f.groups !== null) guard.push(f.groupsBad ? sql`0` : groupsOkSql(groupIds, users.tenantId));
+  if (touches) {
+    guard.push(subroleWithinSql(pr, users.subroleId));
+    if (sel !== undefined) guard.push(subroleWithinSql(pr, newSubrole as SQL));
   }
 
   // {field: {from, to}} for each field that differs, as diff() (../audit.ts) computes it.
   const entries: SQL[] = [];
-  for (const [key, to] of Object.entries(next)) {
+  for (const key of f.next) {
     const col = SETTABLE[key] as SQLiteColumn;
-    const stored = sql`${sql.param(to, col)}`;
     const from = col === users.emailVerified ? sql`json(case when ${col} then 'true' else 'false' end)` : sql`${col}`;
-    entries.push(sql`${key}, case when ${col} is not ${stored} then json_object('from', ${from}, 'to', json(${JSON.stringify(to)})) end`);
+    entries.push(sql`${key}, case when ${col} is not ${p(`n.${key}`)} then json_object('from', ${from}, 'to', json(${p(`nj.${key}`)})) end`);
   }
   if (newSubrole !== undefined) entries.push(sql`'subroleId', case when ${users.subroleId} is not ${newSubrole} then json_object('from', ${users.subroleId}, 'to', ${newSubrole}) end`);
-  if (patch.groupIds !== undefined) {
+  if (f.groups !== null) {
     const current = sql`(select json_group_array(g_c.group_id) from (select ${userGroups.groupId} as group_id from ${userGroups} where ${userGroups.userId} = ${users.id} order by 1) g_c)`;
-    const sorted = JSON.stringify([...patch.groupIds].sort());
-    entries.push(sql`'groupIds', case when ${current} <> json(${sorted}) then json_object('from', json(${current}), 'to', json(${JSON.stringify(patch.groupIds)})) end`);
+    entries.push(sql`'groupIds', case when ${current} <> json(${p("groupsSorted")}) then json_object('from', json(${current}), 'to', json(${p("groupsGiven")})) end`);
   }
-  if (patch.password !== undefined) entries.push(sql`'password', '[changed]'`);
+  if (f.password) entries.push(sql`'password', '[changed]'`);
   const changes =
     entries.length === 0
       ? sql`'{}'`
       : sql`(select json_group_object(key, case when type = 'object' then json(value) else value end) from json_each(json_object(${sql.join(entries, sql`, `)})) where type <> 'null')`;
 
-  const written = sql`(select ${auditEvents.targetId} from ${auditEvents} where ${auditEvents.id} = ${o.eventId})`;
-  const set: Partial<Record<keyof typeof users.$inferInsert, unknown>> = { ...next, updatedAt: o.now, updatedBy: p.sub };
-  for (const [k, v] of Object.entries(o.derived)) if (v !== undefined) set[k as keyof DerivedColumns] = v;
+  const eventId = p("eventId");
+  const written = sql`(select ${auditEvents.targetId} from ${auditEvents} where ${auditEvents.id} = ${eventId})`;
+  const set: Record<string, unknown> = { updatedAt: p("now"), updatedBy: pr.sub };
+  for (const key of f.next) set[key] = p(`n.${key}`);
+  for (const key of f.derived) set[key] = p(`d.${key}`);
   if (newSubrole !== undefined) set.subroleId = newSubrole;
-  if (o.passwordHash !== undefined) set.passwordHash = o.passwordHash;
+  if (f.password) set.passwordHash = p("pwHash");
   // Older tokens of the user end with a new password, a changed subrole (their scopes) or inactivity.
   const revokeWhen: SQL[] = [];
-  if (patch.password !== undefined) revokeWhen.push(sql`1`);
+  if (f.password) revokeWhen.push(sql`1`);
   if (newSubrole !== undefined) revokeWhen.push(sql`json_extract(${auditEvents.changes}, '$.subroleId') is not null`);
-  if (patch.status !== undefined && patch.status !== "ACTIVE") revokeWhen.push(sql`json_extract(${auditEvents.changes}, '$.status') is not null`);
-  const writes = [
+  if (f.statusInactive) revokeWhen.push(sql`json_extract(${auditEvents.changes}, '$.status') is not null`);
+  return [
+    builtUserQuery(ctx, a),
+    subroleQuery(ctx, { user: addressWhere(ctx, a) }, sel ?? { id: p("sel.id") as string }),
+    groupsQuery(ctx, groupIds),
     auditInsertFrom(
       ctx,
-      { id: o.eventId, action: "user.updated", targetType: "user", targetId: sql`${users.id}`, tenantId: sql`${users.tenantId}`, customerId: sql`${users.customerId}`, changes },
+      { id: eventId as string, action: "user.updated", targetType: "user", targetId: sql`${users.id}`, tenantId: sql`${users.tenantId}`, customerId: sql`${users.customerId}`, changes },
       sql`from ${users} where ${and(...guard)} and ${changes} <> '{}'`,
     ),
-    ctx.db
+    db
       .update(users)
       .set(set as Partial<typeof users.$inferInsert>)
       .where(and(eq(users.id, written), isNull(users.deletedAt)))
       .returning({ id: users.id }),
-    ...(patch.groupIds !== undefined
+    ...(f.groups !== null
       ? [
-          ctx.db.delete(userGroups).where(eq(userGroups.userId, written)),
-          ...patch.groupIds.map((groupId) => ctx.db.insert(userGroups).select(sql`select ${written}, ${groupId} where ${written} is not null`)),
+          db.delete(userGroups).where(eq(userGroups.userId, written)),
+          ...groupIds.map((groupId) => db.insert(userGroups).select(sql`select ${written}, ${groupId} where ${written} is not null`)),
         ]
       : []),
     ...(revokeWhen.length > 0
-      ? revokeUserTokens(ctx, sql`${users.id} = (select ${auditEvents.targetId} from ${auditEvents} where ${auditEvents.id} = ${o.eventId} and (${sql.join(revokeWhen, sql` or `)}))`)
+      ? revokeUserTokens(
+          ctx,
+          sql`${users.id} = (select ${auditEvents.targetId} from ${auditEvents} where ${auditEvents.id} = ${eventId} and (${sql.join(revokeWhen, sql` or `)}))`,
+          { now: p("now"), expiresAt: p("expiresAt") },
+        )
       : []),
   ];
-  return { writes };
+});
+
+/** For tests: an update's cached statements, filled, against the same statements built with its values in place. */
+export function compareUpdateShape(ctx: Ctx, a: UserAddress, patch: UserPatch) {
+  const { emailNorm, firstNameFold, lastNameFold, ...profile } = profileColumns(patch);
+  const next: Record<string, unknown> = { ...profile };
+  if (patch.status !== undefined) next.status = patch.status;
+  if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
+  const { key, args, values } = updateShape(ctx, a, patch, next, { emailNorm, firstNameFold, lastNameFold }, patch.password === undefined ? undefined : "pbkdf2-sha256$test");
+  return updateStatements.compare(key, args, values);
 }

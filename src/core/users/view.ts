@@ -230,5 +230,6 @@ export function userRowInReach(p: Principal, r: Omit<UserSelectionRow, "groupsJs
 
 /** E-mail as compared for uniqueness: trimmed and case-folded. */
 export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
+  // (A statement rendered once per isolate passes a placeholder, filled with the normalised value.)
+  return typeof email === "string" ? email.trim().toLowerCase() : email;
 }

@@ -1,14 +1,17 @@
 /**
- * A create's batch is rendered once per form and cached (src/core/users/create-user.ts,
- * src/db/shapes.ts). The danger of a cache of SQL is a request's value frozen into it: so for every
- * form the verbs use — each owner kind, tenant reference, subrole selector, group count and
- * principal — a second request with different values must produce, from the cache, exactly the
+ * A user write's batch — create, update, delete — is rendered once per form and cached
+ * (src/core/users/*-user.ts, src/db/shapes.ts). The danger of a cache of SQL is a request's value frozen into it: so for every
+ * form the verbs use — each owner kind or address, tenant reference, subrole selector, group
+ * count, patched fields and principal — a second request with different values must produce, from the cache, exactly the
  * statements built directly with its own values.
  */
 import { describe, expect, it } from "vitest";
 import type { Ctx } from "../../src/core/context";
 import type { Principal } from "../../src/core/principal";
 import { compareCreateShape, type CreateUserInput } from "../../src/core/users/create-user";
+import { compareDeleteShape } from "../../src/core/users/delete-user";
+import type { UserAddress } from "../../src/core/users/get-user";
+import { compareUpdateShape, type UserPatch } from "../../src/core/users/update-user";
 import type { Scope } from "../../src/db/schema";
 
 let n = 0;
@@ -65,6 +68,45 @@ describe("create batches rendered once per form", () => {
         const [cached, direct] = compareCreateShape(ctxOf(principal()), input());
         expect(cached).toEqual(direct);
         expect(cached.length).toBeGreaterThanOrEqual(5);
+      });
+    }
+  }
+});
+
+const addresses: Record<string, () => UserAddress> = {
+  "user id under a customer id (Worth)": () => ({ userId: uuid(), customerId: uuid() }),
+  "user id under project and customer keys (Corti)": () => ({ userId: uuid(), customerId: `key-${++n}`, project: { keyOrId: `proj-${n}`, tenantId: uuid() } }),
+  "e-mail under X-Tenant (CloudCockpit)": () => ({ email: ` Mixed.${++n}@Example.com `, tenant: { domain: ` Portal-${n}.Example.com ` } }),
+  "user id in a tenant by id": () => ({ userId: uuid(), tenant: { id: uuid() } }),
+};
+
+const patches: Record<string, () => UserPatch> = {
+  "names": () => ({ firstName: ` Ann${++n} `, lastName: "B" }),
+  "e-mail, mobile cleared, status inactive, verified": () => ({ email: `new${++n}@example.com`, mobile: null, status: "INACTIVE", emailVerified: true }),
+  "subrole by code, groups": () => ({ subrole: { code: `c${++n}` }, groupIds: [uuid(), uuid(), uuid()] }),
+  "subrole removed, no groups": () => ({ subrole: null, groupIds: [] }),
+  "subrole by id and code, password": () => ({ subrole: { id: uuid(), code: `c${++n}` }, password: "a-long-enough-password" }),
+  "a group listed twice": () => {
+    const g = uuid();
+    return { groupIds: [g, g] };
+  },
+};
+
+describe("update and delete batches rendered once per form", () => {
+  for (const [who, principal] of Object.entries(principals)) {
+    for (const [where, address] of Object.entries(addresses)) {
+      for (const [what, patch] of Object.entries(patches)) {
+        it(`update — ${who}: ${where}: ${what}`, () => {
+          compareUpdateShape(ctxOf(principal()), address(), patch());
+          const [cached, direct] = compareUpdateShape(ctxOf(principal()), address(), patch());
+          expect(cached).toEqual(direct);
+        });
+      }
+      it(`delete — ${who}: ${where}`, () => {
+        compareDeleteShape(ctxOf(principal()), address());
+        const [cached, direct] = compareDeleteShape(ctxOf(principal()), address());
+        expect(cached).toEqual(direct);
+        expect(cached).toHaveLength(3);
       });
     }
   }
