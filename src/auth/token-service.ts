@@ -96,7 +96,10 @@ export const LOGIN_CANDIDATES = 3;
  *   LOCKOUT_MS. A success clears the winner's count only: for every other candidate the attempt
  *   was a wrong guess, and stays counted. Unknown e-mails write nothing.
  *
- * Round trips: one (reserve + read) on failure, two on success (then the release).
+ * Round trips: one (reserve + read) on the response path. A success's release of the winner's
+ * count is sent by `defer` (the Worker's waitUntil, after the response): the same statement as
+ * before, off the client's latency. Until it lands the count stands one higher, which only ever
+ * counts more, never less (docs/scaling.md#round-trips).
  */
 export async function passwordLogin(
   db: Db,
@@ -104,6 +107,7 @@ export async function passwordLogin(
   email: string,
   password: string,
   tenantDomain: string | undefined,
+  defer: (work: () => Promise<unknown>) => void,
   now = Date.now(),
 ): Promise<IssuedToken | "invalid_credentials"> {
   const slots = tenantDomain === undefined ? LOGIN_CANDIDATES : 1;
@@ -160,7 +164,7 @@ export async function passwordLogin(
   // Only the winner's count is cleared. The attempt stands for every other candidate: from its point
   // of view the password was a wrong guess — and the caller chose it (it may have set the winner's
   // password itself), so another user's success is no evidence for anyone else.
-  await db.delete(t).where(eq(t.userId, user.id));
+  defer(() => db.delete(t).where(eq(t.userId, user.id)).then(() => undefined));
   return issue(
     cfg,
     { sub: user.id, role: "customer", tenantId: user.tenantId, customerId: user.customerId, scopes: scopesFromPermissions(user.permissions ?? []) },

@@ -39,6 +39,8 @@ export const requestContext = (): MiddlewareHandler<AppEnv> => async (c, next) =
   c.set("db", db);
   c.set("trips", trips);
   c.set("checkRevocation", checkRevocation);
+  const deferred: (() => Promise<unknown>)[] = [];
+  c.set("afterResponse", (work) => void deferred.push(work));
   await next();
   c.header("X-Correlation-Id", correlationId);
   const latest = trips.count > 0 ? bookmark() : null;
@@ -63,6 +65,7 @@ export const requestContext = (): MiddlewareHandler<AppEnv> => async (c, next) =
     }
     console.log(JSON.stringify(line));
   }
+  for (const work of deferred) c.executionCtx.waitUntil(work().catch((err: unknown) => console.log(JSON.stringify({ level: "error", msg: "after response", errorKind: errorKind(err), correlationId }))));
 };
 
 /**

@@ -15,6 +15,11 @@ export interface AppVariables {
   trips: RoundTrips;
   /** Arms the bearer token's revocation check on the request's first round trip (src/db/client.ts). */
   checkRevocation: RequestDb["checkRevocation"];
+  /**
+   * Work for after the response (the Worker's waitUntil), started once its headers are set: its
+   * round trips are not the response's (Server-Timing and the log line count the response's own).
+   */
+  afterResponse: (work: () => Promise<unknown>) => void;
   principal: Principal;
   /** Set by the error handler of the dialect that answered, for the request log line. */
   error?: DomainError;

@@ -132,7 +132,7 @@ async function handle(c: Context<AppEnv>, cortiBase: boolean): Promise<Response>
     } catch (err) {
       return renderCorti(c, err as DomainError);
     }
-    const result = await passwordLogin(c.var.db, cfg, email, password, c.req.header("x-tenant"));
+    const result = await passwordLogin(c.var.db, cfg, email, password, c.req.header("x-tenant"), c.var.afterResponse);
     if (result === "invalid_credentials") return renderCorti(c, unauthenticated("Invalid email or password."));
     return c.json({ accessToken: result.accessToken, tokenType: "bearer", expiresIn: result.expiresIn }, 200);
   }
