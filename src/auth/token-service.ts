@@ -98,8 +98,8 @@ export const LOGIN_CANDIDATES = 3;
  *
  * Round trips: one (reserve + read) on the response path. A success's release of the winner's
  * count is sent by `defer` (the Worker's waitUntil, after the response): the same statement as
- * before, off the client's latency. Until it lands the count stands one higher, which only ever
- * counts more, never less (docs/scaling.md#round-trips).
+ * before, off the client's latency. An attempt in the moment between them is cleared with it, as an
+ * attempt between the two round trips was before (docs/scaling.md#one-round-trip-per-write).
  */
 export async function passwordLogin(
   db: Db,
