@@ -221,6 +221,8 @@ async function main() {
     body: { code: "member", label: "Member", displayName: "Member", permissions: ["customer_user:read", "customer_user:write"] },
   });
   const customer = await api("POST", `${T}/customers`, { token: boot.access_token, body: { name: "Main", projectId: project.id, key: "main" } });
+  // The unpaged list reads a customer of its own: the create scenarios add thousands of users to Main.
+  const listCustomer = await api("POST", `${T}/customers`, { token: boot.access_token, body: { name: "List" } });
   const scaleCustomers = [];
   for (const n of cfg.scale) scaleCustomers.push({ n, ...(await api("POST", `${T}/customers`, { token: boot.access_token, body: { name: `Scale ${n}` } })) });
   const account = await api("POST", `${T}/accounts`, { token: boot.access_token, body: { name: "bench", role: "tenant_admin", scopes: ["users:read", "users:write", "admin"] } });
@@ -233,7 +235,8 @@ async function main() {
   const mainUsers = usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, prefix: "b0000000", subroleId: subrole.id });
   const loginUser = usersSql({ tenantId: tenant.id, customerId: customer.id, count: 1, prefix: "c0000000", subroleId: subrole.id, passwordHash: hash, emailOf: () => "login@bench.test" });
   const scaleSql = scaleCustomers.map((c, i) => usersSql({ tenantId: tenant.id, customerId: c.id, count: c.n, prefix: `d${i}000000`.slice(0, 8), subroleId: subrole.id })).join("\n");
-  writeFileSync(seedFile, `${mainUsers}\n${loginUser}\n${scaleSql}\n`);
+  const listUsers = usersSql({ tenantId: tenant.id, customerId: listCustomer.id, count: cfg.users, prefix: "e0000000", subroleId: subrole.id });
+  writeFileSync(seedFile, `${mainUsers}\n${loginUser}\n${scaleSql}\n${listUsers}\n`);
   execSql(seedFile, productState);
   // The floor reads and writes the same rows, in a database of the same size.
   const floorFile = join(state, "floor.sql");
@@ -298,7 +301,7 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
     {
       name: `CloudCockpit full list (${cfg.users} users, 1 connection)`,
       floor: "read",
-      url: `${P}/v1/customer/${customer.id}/users`,
+      url: `${P}/v1/customer/${listCustomer.id}/users`,
       opts: { headers: { ...auth, "x-tenant": domain }, connections: 1 },
     },
   ];

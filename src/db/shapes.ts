@@ -95,11 +95,15 @@ export function fastRows<T>(builder: T, selection: Selection): T {
   } as unknown as T;
 }
 
+/** Rows per packed text: D1 refuses strings over 2 MB; 500 rows of even the longest users stay well under it. */
+const PACK = 500;
+
 /**
- * A page of rows sent by D1 as one JSON text (`json_group_array(json_array(…))` over the page
- * query) and parsed once: for long lists, D1 then serialises one value instead of an object per
- * row, and the Worker makes no object per row before the decoder's. The page query's LIMIT keeps
- * SQLite from flattening it into the aggregate, so the rows keep its order.
+ * A page of rows sent by D1 as a few JSON texts (`json_group_array(json_array(…))` of PACK rows each)
+ * and parsed natively: for long lists, D1 serialises a handful of values instead of an object per
+ * row, and the Worker makes no object per row before the decoder's. `page` must select `p_rn`, the
+ * row's position in the page's own order (`row_number() over (order by …)`): rows are put back in
+ * that order after parsing, whatever order SQLite aggregates them in.
  */
 export function packedRows<T>(db: Db, page: T, selection: Selection): T {
   const names = Object.values(selection).map((f) => {
@@ -107,16 +111,29 @@ export function packedRows<T>(db: Db, page: T, selection: Selection): T {
     if (is(f, SQL.Aliased)) return f.fieldAlias;
     throw new Error("shapes: packed selections need named columns");
   });
-  const packed = sql.raw(`json_group_array(json_array(${names.map((n) => `p."${n}"`).join(", ")}))`);
+  const packed = sql.raw(`json_group_array(json_array(p."p_rn", ${names.map((n) => `p."${n}"`).join(", ")}))`);
   const decode = decoderOf(selection);
-  const outer = db.select({ page: sql<string>`${packed}` }).from(sql`(${page}) as p`);
+  const outer = db
+    .select({ chunk: sql<string>`${packed}`.as("chunk") })
+    .from(sql`(${page}) as p`)
+    .groupBy(sql.raw(`(p."p_rn" - 1) / ${PACK}`));
   return {
     _prepare() {
       const q = (outer as unknown as { _prepare(): { customResultMapper?: unknown } })._prepare();
-      q.customResultMapper = (rows: unknown[][]) => decode(JSON.parse((rows[0]?.[0] as string | undefined) ?? "[]") as unknown[][]);
+      q.customResultMapper = (chunks: unknown[][]) => {
+        const rows: unknown[][] = [];
+        for (const [text] of chunks) for (const r of JSON.parse(text as string) as unknown[][]) rows.push(r);
+        rows.sort((a, b) => (a[0] as number) - (b[0] as number));
+        return decode(rows.map((r) => r.slice(1)));
+      };
       return q;
     },
   } as unknown as T;
+}
+
+/** The column packedRows orders by: a row's position in its page's order. */
+export function pagePosition(orderBy: SQL[]): SQL.Aliased<number> {
+  return sql<number>`row_number() over (order by ${sql.join(orderBy, sql`, `)})`.as("p_rn");
 }
 
 type Compiled = { sql: string; params: unknown[]; selection: Selection | undefined };

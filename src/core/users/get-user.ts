@@ -74,7 +74,7 @@ export function addressWhere(ctx: Ctx, a: UserAddress) {
 }
 
 /** The read of one live user with everything toUser needs (un-awaited, to batch). */
-export function userQuery(ctx: Ctx, a: UserAddress) {
+function userQuery(ctx: Ctx, a: UserAddress) {
   // The hot form (a user id under a customer id) is rendered once per isolate (./hot-shapes.ts).
   if (a.userId !== undefined && a.customerId !== undefined && a.email === undefined && a.project === undefined && a.tenant === undefined) {
     return userByIdShape.bind(ctx.db, { userId: a.userId, customerId: a.customerId }) as unknown as ReturnType<typeof builtUserQuery>;

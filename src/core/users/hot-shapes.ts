@@ -9,7 +9,7 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { customers, customerUserCounts, groups, subroles, userGroups, users } from "../../db/schema";
 import { Shape } from "../../db/shapes";
-import { userListSelection, userSelection } from "./view";
+import { PAGE_GROUPS, userListSelection, userSelection } from "./view";
 
 /** A live user by id under a customer id (no project key, e-mail or tenant in the address). */
 export const userByIdShape = new Shape<{ userId: string; customerId: string }>(
@@ -52,8 +52,6 @@ function newestFirst(db: Parameters<ConstructorParameters<typeof Shape>[0]>[0], 
 }
 
 export const newestPageShape = new Shape<PageValues>((db, p) => newestFirst(db, p, userListSelection), userListSelection);
-
-const PAGE_GROUPS = { userId: userGroups.userId, id: groups.id, name: groups.name };
 
 /** The groups of that page's users, in one statement. */
 export const newestPageGroupsShape = new Shape<PageValues>(

@@ -9,7 +9,7 @@
 import { and, asc, count, desc, eq, exists, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { customers, customerUserCounts, subroles, userGroups, users } from "../../db/schema";
-import { packedRows } from "../../db/shapes";
+import { packedRows, pagePosition } from "../../db/shapes";
 import { customerCountShape, customerOwnerShape, newestPageGroupsShape, newestPageShape } from "./hot-shapes";
 import type { Ctx } from "../context";
 import { forbidden, invalid } from "../errors";
@@ -229,7 +229,7 @@ function builtStatements(ctx: Ctx, q: UserListQuery, owner: Extract<UserListScop
       .offset(q.page.kind === "offset" ? q.page.offset : 0);
   // Rows decoded by the selection's decoder (src/db/shapes.ts): a 10,000-user list spent most of its
   // time in drizzle's per-row mapping.
-  const pageQuery = packedRows(ctx.db, page(userListSelection), userListSelection);
+  const pageQuery = packedRows(ctx.db, page({ ...userListSelection, rn: pagePosition(orderBy) }), userListSelection);
   // The page's groups: one statement over the same page's ids, not one subquery per user.
   const groupsQuery = pageGroupsQuery(ctx.db, page({ id: users.id }));
   // The count joins a table only when a condition reads it: without joins it is an index-only count

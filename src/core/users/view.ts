@@ -130,11 +130,13 @@ export const userSelection = {
 const { groupsJson: _groups, ...listColumns } = userSelection;
 export const userListSelection = listColumns;
 
+/** The columns of a page's group links (pageGroupsQuery, and the hot shapes). */
+export const PAGE_GROUPS = { userId: userGroups.userId, id: groups.id, name: groups.name };
+
 /**
  * The groups of every user `ids` selects (a subquery: the page's ids), in one statement for the
  * page instead of one subquery per user (un-awaited, to batch).
  */
-const PAGE_GROUPS = { userId: userGroups.userId, id: groups.id, name: groups.name };
 export function pageGroupsQuery(db: Ctx["db"], ids: SQLWrapper) {
   return fastRows(db.select(PAGE_GROUPS).from(userGroups).innerJoin(groups, eq(groups.id, userGroups.groupId)).where(inArray(userGroups.userId, ids)), PAGE_GROUPS);
 }
