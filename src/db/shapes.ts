@@ -78,23 +78,6 @@ const sessionOf = (db: Db) => (db as unknown as { session: SessionLike }).sessio
 /** What `db.batch([...])` accepts, as the type checker sees it. */
 type BatchItem = Parameters<Db["batch"]>[0][number];
 
-/**
- * A select whose rows are decoded by the selection's decoder (made once) instead of drizzle's
- * per-row mapping; its SQL is still built per request. For lists: `db.batch([fastRows(query, selection)])`.
- */
-export function fastRows<T>(builder: T, selection: Selection): T {
-  const b = builder as unknown as { _prepare(): { customResultMapper?: unknown } };
-  const decode = decoderOf(selection);
-  return {
-    ...b,
-    _prepare() {
-      const q = b._prepare.call(builder);
-      q.customResultMapper = decode;
-      return q;
-    },
-  } as unknown as T;
-}
-
 /** Rows per packed text: D1 refuses strings over 2 MB; 500 rows of even the longest users stay well under it. */
 const PACK = 500;
 
@@ -106,6 +89,18 @@ const PACK = 500;
  * that order after parsing, whatever order SQLite aggregates them in.
  */
 export function packedRows<T>(db: Db, page: T, selection: Selection): T {
+  const { query, map } = packedQuery(db, page, selection);
+  return {
+    _prepare() {
+      const q = (query as unknown as { _prepare(): { customResultMapper?: unknown } })._prepare();
+      q.customResultMapper = map;
+      return q;
+    },
+  } as unknown as T;
+}
+
+/** packedRows' statement and its result mapper, apart (a statement family renders the one and keeps the other). */
+export function packedQuery(db: Pick<Db, "select">, page: unknown, selection: Selection) {
   const names = Object.values(selection).map((f) => {
     if (is(f, Column)) return f.name;
     if (is(f, SQL.Aliased)) return f.fieldAlias;
@@ -113,22 +108,17 @@ export function packedRows<T>(db: Db, page: T, selection: Selection): T {
   });
   const packed = sql.raw(`json_group_array(json_array(p."p_rn", ${names.map((n) => `p."${n}"`).join(", ")}))`);
   const decode = decoderOf(selection);
-  const outer = db
+  const query = db
     .select({ chunk: sql<string>`${packed}`.as("chunk") })
     .from(sql`(${page}) as p`)
     .groupBy(sql.raw(`(p."p_rn" - 1) / ${PACK}`));
-  return {
-    _prepare() {
-      const q = (outer as unknown as { _prepare(): { customResultMapper?: unknown } })._prepare();
-      q.customResultMapper = (chunks: unknown[][]) => {
-        const rows: unknown[][] = [];
-        for (const [text] of chunks) for (const r of JSON.parse(text as string) as unknown[][]) rows.push(r);
-        rows.sort((a, b) => (a[0] as number) - (b[0] as number));
-        return decode(rows.map((r) => r.slice(1)));
-      };
-      return q;
-    },
-  } as unknown as T;
+  const map = (chunks: unknown[][]) => {
+    const rows: unknown[][] = [];
+    for (const [text] of chunks) for (const r of JSON.parse(text as string) as unknown[][]) rows.push(r);
+    rows.sort((a, b) => (a[0] as number) - (b[0] as number));
+    return decode(rows.map((r) => r.slice(1)));
+  };
+  return { query, map, packed: true as const };
 }
 
 /** The column packedRows orders by: a row's position in its page's order. */
@@ -136,13 +126,26 @@ export function pagePosition(orderBy: SQL[]): SQL.Aliased<number> {
   return sql<number>`row_number() over (order by ${sql.join(orderBy, sql`, `)})`.as("p_rn");
 }
 
-type Compiled = { sql: string; params: unknown[]; selection: Selection | undefined };
+type Compiled = { sql: string; params: unknown[]; map: ((rows: unknown[][]) => unknown) | undefined };
 
 /** A prepared query of this request from a compiled statement: bound values, rows decoded. */
 function prepared(db: Db, c: Compiled, values: Record<string, unknown>): BatchItem {
   const query = { sql: c.sql, params: fillPlaceholders(c.params, values) };
-  const q = sessionOf(db).prepareQuery(query, c.selection ? [] : undefined, c.selection ? "all" : "run", true, c.selection ? decoderOf(c.selection) : undefined);
+  const q = sessionOf(db).prepareQuery(query, c.map ? [] : undefined, c.map ? "all" : "run", true, c.map);
   return { _prepare: () => q } as never;
+}
+
+type Renderable = { toSQL(): { sql: string; params: unknown[] } };
+/** What a family's `make` returns per statement: a drizzle builder, or a packed page (packedQuery). */
+type FamilyItem = Renderable | { query: Renderable; map: (rows: unknown[][]) => unknown; packed: true };
+
+function compiled(item: unknown): Compiled {
+  if ((item as { packed?: boolean }).packed === true) {
+    const { query, map } = item as { query: Renderable; map: (rows: unknown[][]) => unknown };
+    return { ...query.toSQL(), map };
+  }
+  const selection = selectionOf(item);
+  return { ...(item as Renderable).toSQL(), map: selection ? decoderOf(selection) : undefined };
 }
 
 /**
@@ -155,15 +158,12 @@ function prepared(db: Db, c: Compiled, values: Record<string, unknown>): BatchIt
  */
 export class ShapeFamily<A> {
   private readonly cache = new Map<string, Compiled[]>();
-  constructor(private readonly make: (db: typeof renderer, p: (name: string) => Placeholder | unknown, args: A) => unknown[]) {}
+  constructor(private readonly make: (db: typeof renderer, p: (name: string) => Placeholder | unknown, args: A) => (FamilyItem | unknown)[]) {}
 
   private compile(key: string, args: A): Compiled[] {
     let c = this.cache.get(key);
     if (c === undefined) {
-      c = this.make(renderer, (name) => sql.placeholder(name), args).map((q) => {
-        const { sql: text, params } = (q as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
-        return { sql: text, params, selection: selectionOf(q) };
-      });
+      c = this.make(renderer, (name) => sql.placeholder(name), args).map(compiled);
       this.cache.set(key, c);
     }
     return c;
@@ -176,7 +176,10 @@ export class ShapeFamily<A> {
   /** For tests: [cached statements filled with `values`, the same statements built with the values in place]. */
   compare(key: string, args: A, values: Record<string, unknown>): [{ sql: string; params: unknown[] }[], { sql: string; params: unknown[] }[]] {
     const cached = this.compile(key, args).map((c) => ({ sql: c.sql, params: fillPlaceholders(c.params, values) }));
-    const direct = this.make(renderer, (name) => values[name], args).map((q) => (q as { toSQL(): { sql: string; params: unknown[] } }).toSQL());
+    const direct = this.make(renderer, (name) => values[name], args).map((q) => {
+      const { sql: text, params } = compiled(q);
+      return { sql: text, params };
+    });
     return [cached, direct];
   }
 }

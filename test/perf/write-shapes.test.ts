@@ -1,6 +1,6 @@
 /**
- * A user write's batch — create, update, delete — is rendered once per form and cached
- * (src/core/users/*-user.ts, src/db/shapes.ts). The danger of a cache of SQL is a request's value frozen into it: so for every
+ * A user verb's batch — list, create, update, delete — is rendered once per form and cached
+ * (src/core/users/, src/db/shapes.ts). The danger of a cache of SQL is a request's value frozen into it: so for every
  * form the verbs use — each owner kind or address, tenant reference, subrole selector, group
  * count, patched fields and principal — a second request with different values must produce, from the cache, exactly the
  * statements built directly with its own values.
@@ -12,6 +12,7 @@ import { compareCreateShape, type CreateUserInput } from "../../src/core/users/c
 import { compareDeleteShape } from "../../src/core/users/delete-user";
 import type { UserAddress } from "../../src/core/users/get-user";
 import { compareUpdateShape, type UserPatch } from "../../src/core/users/update-user";
+import { compareListShape, type UserListQuery } from "../../src/core/users/query-users";
 import type { Scope } from "../../src/db/schema";
 
 let n = 0;
@@ -107,6 +108,59 @@ describe("update and delete batches rendered once per form", () => {
         const [cached, direct] = compareDeleteShape(ctxOf(principal()), address());
         expect(cached).toEqual(direct);
         expect(cached).toHaveLength(3);
+      });
+    }
+  }
+});
+
+const lists: Record<string, () => UserListQuery> = {
+  "Worth, filtered, searched, sorted, offset page": () => ({
+    scope: { customerId: uuid() },
+    where: [
+      { op: "eq", field: "email", value: ` Someone${++n}@Example.com ` },
+      { op: "eq", field: "mobile", value: null },
+      { op: "gte", field: "createdAt", value: n },
+      { op: "contains", field: "firstName", value: `Émi${n}` },
+    ],
+    sort: [{ field: "lastName", dir: "asc" }],
+    page: { kind: "offset", offset: n * 10, limit: 10 + (n % 5), withTotal: true },
+  }),
+  "Corti, project keys, page": () => ({ scope: { customerId: `key-${++n}`, project: { keyOrId: `proj-${n}`, tenantId: uuid() } }, where: [], sort: [{ field: "createdAt", dir: "asc" }], page: { kind: "offset", offset: n, limit: 20, withTotal: false } }),
+  "CloudCockpit customer list, reseller filter, X-Tenant": () => ({
+    scope: { customerId: uuid(), resellerId: uuid(), tenant: { domain: ` Portal-${++n}.Example.com ` } },
+    where: [],
+    sort: [
+      { field: "lastName", dir: "asc" },
+      { field: "firstName", dir: "asc" },
+    ],
+    page: { kind: "after", limit: 50_000 },
+  }),
+  "CloudCockpit /v1/users, search, groups, continuation": () => ({
+    scope: { tenant: { domain: `portal-${++n}.example.com` } },
+    where: [
+      { op: "anyContains", fields: ["firstName", "lastName", "email"], value: `ANN${n}` },
+      { op: "inGroups", groupIds: [uuid(), uuid()] },
+    ],
+    sort: [{ field: "email", dir: "desc" }],
+    page: { kind: "after", after: [`x${n}@example.com`, uuid()], limit: 25, withTotal: true },
+  }),
+  "tenant by id, reseller filter": () => ({ scope: { tenant: { id: uuid() }, resellerId: uuid() }, where: [{ op: "eq", field: "status", value: "ACTIVE" }], sort: [{ field: "createdAt", dir: "desc" }], page: { kind: "offset", offset: 0, limit: 5, withTotal: true } }),
+};
+
+describe("list batches rendered once per form", () => {
+  for (const [who, principal] of Object.entries(principals)) {
+    for (const [what, list] of Object.entries(lists)) {
+      it(`${who}: ${what}`, () => {
+        const make = () => {
+          const q = list();
+          // A reseller naming another reseller is refused before anything is rendered.
+          const p = principal();
+          if (p.role === "reseller" && "tenant" in q.scope && !("customerId" in q.scope) && q.scope.resellerId !== undefined) q.scope.resellerId = p.resellerId!;
+          return [ctxOf(p), q] as const;
+        };
+        compareListShape(...make());
+        const [cached, direct] = compareListShape(...make());
+        expect(cached).toEqual(direct);
       });
     }
   }

@@ -8,15 +8,17 @@
  */
 import { and, asc, count, desc, eq, exists, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { customers, customerUserCounts, subroles, userGroups, users } from "../../db/schema";
-import { packedRows, pagePosition } from "../../db/shapes";
+import { customers, customerUserCounts, groups, subroles, userGroups, users } from "../../db/schema";
+import { packedQuery, pagePosition, ShapeFamily } from "../../db/shapes";
 import { customerCountShape, customerOwnerShape, newestPageGroupsShape, newestPageShape } from "./hot-shapes";
 import type { Ctx } from "../context";
 import { forbidden, invalid } from "../errors";
+import type { Principal } from "../principal";
 import { customerMatch, type ProjectRef } from "../project-scope";
-import { assertInNamedTenant, batchInTenant, inTenant, type TenantRef } from "../tenant-gate";
+import { assertInNamedTenant, batchInTenant, inTenant, normaliseDomain, type TenantRef } from "../tenant-gate";
+import { principalValues, shapeCtx, shapePrincipal, type ShapePrincipal } from "./guards";
 import { checkOwnerReach, ownerQuery, type OwnerRow } from "./rules";
-import { foldForSearch, groupsByUser, pageGroupsQuery, toUser, userListSelection, userRowInReach, type User, type UserSelectionRow } from "./view";
+import { foldForSearch, groupsByUser, normaliseEmail, PAGE_GROUPS, toUser, userListSelection, userRowInReach, type User, type UserSelectionRow } from "./view";
 
 export const USER_FIELDS = [
   "id",
@@ -113,10 +115,9 @@ const FOLDED = new Map<SQLiteColumn, SQLiteColumn>([
   [users.emailNorm, users.emailNorm],
 ]);
 
-/** Case-insensitive substring, for every script: the needle folded as the stored folds are (foldForSearch). */
-function lowerInstr(col: SQLiteColumn, text: string): SQL {
+/** Case-insensitive substring, for every script: `needle` arrives folded as the stored folds are (listForm: foldForSearch). */
+function lowerInstr(col: SQLiteColumn, needle: string): SQL {
   const folded = FOLDED.get(col);
-  const needle = foldForSearch(text);
   // A row without a fold (written by SQL outside the verbs) falls back to lower(), ASCII only.
   return folded ? sql`instr(coalesce(${folded}, lower(${col}), ''), ${needle}) > 0` : sql`instr(lower(coalesce(${col}, '')), ${needle}) > 0`;
 }
@@ -124,7 +125,8 @@ function lowerInstr(col: SQLiteColumn, text: string): SQL {
 function conditionSql(c: UserCondition): SQL {
   switch (c.op) {
     case "eq":
-      return c.value === null ? isNull(COLUMNS[c.field]) : eq(COLUMNS[c.field], c.field === "email" ? String(c.value).trim().toLowerCase() : c.value);
+      // (An e-mail arrives normalised: listForm.)
+      return c.value === null ? isNull(COLUMNS[c.field]) : eq(COLUMNS[c.field], c.value);
     case "gte":
       return sql`${COLUMNS[c.field]} >= ${c.value}`;
     case "lte":
@@ -144,8 +146,6 @@ function conditionSql(c: UserCondition): SQL {
 function scopeSql(ctx: Ctx, scope: UserListScope): SQL[] {
   const p = ctx.principal;
   if ("customerId" in scope) return [customerMatch(users.customerId, scope)];
-  // A reseller token may name only its own reseller (claims decide: 403).
-  if (scope.resellerId !== undefined && p.role === "reseller" && scope.resellerId !== p.resellerId) throw forbidden();
   const conditions: SQL[] = [inTenant(ctx, users.tenantId, scope.tenant)];
   if (scope.resellerId !== undefined) conditions.push(eq(users.resellerId, scope.resellerId));
   if (p.role === "reseller") conditions.push(eq(users.resellerId, p.resellerId ?? ""));
@@ -163,7 +163,6 @@ function sortExpr(col: SQLiteColumn): SQL | SQLiteColumn {
 
 /** Keyset condition "strictly after `key` in this order", one direction for all keys. */
 function afterSql(order: { col: SQLiteColumn; dir: "asc" | "desc" }[], key: (string | number | null)[]): SQL {
-  if (key.length !== order.length) throw invalid("The continuation token is not valid.", [{ field: "continuationToken", message: "Not a token returned by this API." }]);
   const dirs = new Set(order.map((o) => o.dir));
   if (dirs.size !== 1) throw new Error("keyset paging needs one sort direction");
   const cols = sql.join(
@@ -189,8 +188,10 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
   // One batch: the owner check (a customer scope), the count (when asked), the page, the page's
   // groups, and the gate of the tenant the request names. Worth's default page comes from shapes
   // rendered once per isolate; any other query is built here.
-  const statements = (newestPage(ctx, q) ?? builtStatements(ctx, q, owner, withTotal)) as ReturnType<typeof builtStatements>;
-  const { results, named } = await batchInTenant(ctx, q.scope.tenant, statements);
+  const hot = newestPage(ctx, q);
+  const list = hot === null ? listForm(ctx, q) : null;
+  const statements = (hot ?? listStatements.bind(ctx.db, list!.key, list!.form, list!.values)) as never;
+  const { results, named } = (await batchInTenant(ctx, q.scope.tenant, statements)) as { results: unknown[]; named: string | null };
   const rows = results[results.length - 2] as UserListRow[];
   const groupsOf = groupsByUser(results[results.length - 1] as { userId: string; id: string; name: string }[]);
   const ownerRows = owner ? (results[0] as unknown[]) : [];
@@ -206,8 +207,114 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
   return { users: users_, total, hasMore, lastKey: last ? keyOf(last) : null };
 }
 
-/** The statements of any list query, built for this request: owner, count, page, the page's groups. */
-function builtStatements(ctx: Ctx, q: UserListQuery, owner: Extract<UserListScope, { customerId: string }> | null, withTotal: boolean) {
+/** What decides the form of a list's batch (and so its key in the family below). */
+interface ListForm {
+  scope: { customer: true; project: boolean; reseller: boolean; tenant: "none" | "id" | "domain" } | { customer: false; reseller: boolean; tenant: "id" | "domain" };
+  where: ({ op: "eq"; field: UserField; isNull: boolean } | { op: "gte" | "lte" | "contains"; field: UserField } | { op: "anyContains"; fields: UserField[] } | { op: "inGroups"; groups: number })[];
+  sort: UserSort[];
+  /** Offset 0 is its own form: drizzle renders no OFFSET for it. */
+  page: { kind: "offset"; first: boolean } | { kind: "after"; after: boolean };
+  withTotal: boolean;
+  principal: ShapePrincipal;
+}
+
+const tenantKind = (t: TenantRef) => ("id" in t ? "id" : "domain") as "id" | "domain";
+
+/** The claims checks of a list (403 before anything is read), its form and the values of its placeholders. */
+function listForm(ctx: Ctx, q: UserListQuery) {
+  const s = q.scope;
+  const p = ctx.principal;
+  const values: Record<string, unknown> = { ...principalValues(ctx), limit: q.page.limit + 1, offset: q.page.kind === "offset" ? q.page.offset : 0 };
+  let scope: ListForm["scope"];
+  if ("customerId" in s) {
+    scope = { customer: true, project: s.project !== undefined, reseller: s.resellerId !== undefined, tenant: s.tenant === undefined ? "none" : tenantKind(s.tenant) };
+    values["s.customer"] = s.customerId;
+    if (s.project !== undefined) values["s.projectKey"] = s.project.keyOrId;
+  } else {
+    // A reseller token may name only its own reseller (claims decide: 403).
+    if (s.resellerId !== undefined && p.role === "reseller" && s.resellerId !== p.resellerId) throw forbidden();
+    scope = { customer: false, reseller: s.resellerId !== undefined, tenant: tenantKind(s.tenant) };
+  }
+  if (s.resellerId !== undefined) values["s.reseller"] = s.resellerId;
+  if (s.tenant !== undefined) values["s.tenant"] = "id" in s.tenant ? s.tenant.id : normaliseDomain(s.tenant.domain);
+  const where = q.where.map((c, i): ListForm["where"][number] => {
+    switch (c.op) {
+      case "eq":
+        values[`w.${i}`] = c.field === "email" && c.value !== null ? normaliseEmail(String(c.value)) : c.value;
+        return { op: "eq", field: c.field, isNull: c.value === null };
+      case "gte":
+      case "lte":
+        values[`w.${i}`] = c.value;
+        return { op: c.op, field: c.field };
+      case "contains":
+        values[`w.${i}`] = foldForSearch(c.value);
+        return { op: "contains", field: c.field };
+      case "anyContains":
+        values[`w.${i}`] = foldForSearch(c.value);
+        return { op: "anyContains", fields: c.fields };
+      case "inGroups":
+        c.groupIds.forEach((g, j) => (values[`w.${i}.${j}`] = g));
+        return { op: "inGroups", groups: c.groupIds.length };
+    }
+  });
+  if (q.page.kind === "after" && q.page.after !== undefined) {
+    if (q.page.after.length !== q.sort.length + 1) throw invalid("The continuation token is not valid.", [{ field: "continuationToken", message: "Not a token returned by this API." }]);
+    q.page.after.forEach((v, j) => (values[`k.${j}`] = v ?? ""));
+  }
+  const form: ListForm = {
+    scope,
+    where,
+    sort: q.sort,
+    page: q.page.kind === "offset" ? { kind: "offset", first: q.page.offset === 0 } : { kind: "after", after: q.page.after !== undefined },
+    withTotal: q.page.withTotal === true,
+    principal: shapePrincipal(p),
+  };
+  return { key: JSON.stringify(form), form, values };
+}
+
+/** The query of a form, its values placeholders (what listStatements renders once). */
+function queryOf(p: (name: string) => unknown, f: ListForm, principal: Principal): UserListQuery {
+  const s = f.scope;
+  const scope: UserListScope = s.customer
+    ? {
+        customerId: p("s.customer") as string,
+        ...(s.project ? { project: { keyOrId: p("s.projectKey") as string, tenantId: principal.role === "platform" ? null : (p("p.tenant") as string) } } : {}),
+        ...(s.reseller ? { resellerId: p("s.reseller") as string } : {}),
+        ...(s.tenant === "none" ? {} : { tenant: s.tenant === "id" ? { id: p("s.tenant") as string } : { domain: p("s.tenant") as string } }),
+      }
+    : { tenant: s.tenant === "id" ? { id: p("s.tenant") as string } : { domain: p("s.tenant") as string }, ...(s.reseller ? { resellerId: p("s.reseller") as string } : {}) };
+  const where = f.where.map((c, i): UserCondition => {
+    switch (c.op) {
+      case "eq":
+        return { op: "eq", field: c.field, value: c.isNull ? null : (p(`w.${i}`) as string) };
+      case "gte":
+      case "lte":
+        return { op: c.op, field: c.field, value: p(`w.${i}`) as string };
+      case "contains":
+        return { op: "contains", field: c.field, value: p(`w.${i}`) as string };
+      case "anyContains":
+        return { op: "anyContains", fields: c.fields, value: p(`w.${i}`) as string };
+      case "inGroups":
+        return { op: "inGroups", groupIds: Array.from({ length: c.groups }, (_, j) => p(`w.${i}.${j}`) as string) };
+    }
+  });
+  const after = f.page.kind === "after" && f.page.after ? Array.from({ length: f.sort.length + 1 }, (_, j) => p(`k.${j}`) as string) : undefined;
+  const page: UserPage =
+    f.page.kind === "offset"
+      ? { kind: "offset", offset: f.page.first ? 0 : (p("offset") as number), limit: p("limit") as number, withTotal: f.withTotal }
+      : { kind: "after", ...(after ? { after } : {}), limit: p("limit") as number, withTotal: f.withTotal };
+  return { scope, where, sort: f.sort, page };
+}
+
+/**
+ * A list's batch, rendered once per form (src/db/shapes.ts): the owner check (a customer scope),
+ * the count (when asked), the page (packed) and the page's groups. `page.limit` here is already the
+ * page size + 1 (the extra row says whether a next page exists).
+ */
+const listStatements = new ShapeFamily<ListForm>((db, p, f) => {
+  const ctx = shapeCtx(db, p, f.principal);
+  const q = queryOf(p, f, ctx.principal);
+  const owner = "customerId" in q.scope ? q.scope : null;
   const order = [...q.sort.map((s) => ({ col: COLUMNS[s.field], dir: s.dir })), { col: users.id, dir: q.sort.at(-1)?.dir ?? "asc" }];
   const conditions: SQL[] = [isNull(users.deletedAt), ...scopeSql(ctx, q.scope), ...q.where.map(conditionSql)];
   // The count is of the whole query, keyset position aside.
@@ -216,27 +323,26 @@ function builtStatements(ctx: Ctx, q: UserListQuery, owner: Extract<UserListScop
   const orderBy = order.map((o) => (o.dir === "asc" ? asc(sortExpr(o.col)) : desc(sortExpr(o.col))));
 
   const where = and(...conditions);
-  const limit = q.page.limit;
   const page = <S extends Record<string, unknown>>(columns: S) =>
-    ctx.db
+    db
       .select(columns as unknown as typeof userListSelection)
       .from(users)
       .leftJoin(customers, eq(customers.id, users.customerId))
       .leftJoin(subroles, eq(subroles.id, users.subroleId))
       .where(where)
       .orderBy(...orderBy)
-      .limit(limit + 1)
+      .limit(q.page.limit)
       .offset(q.page.kind === "offset" ? q.page.offset : 0);
-  // Rows decoded by the selection's decoder (src/db/shapes.ts): a 10,000-user list spent most of its
-  // time in drizzle's per-row mapping.
-  const pageQuery = packedRows(ctx.db, page({ ...userListSelection, rn: pagePosition(orderBy) }), userListSelection);
+  // Rows travel packed (src/db/shapes.ts): a 10,000-user list spent most of its time in drizzle's
+  // per-row mapping, and in D1 serialising an object per row.
+  const pageQuery = packedQuery(db, page({ ...userListSelection, rn: pagePosition(orderBy) }), userListSelection);
   // The page's groups: one statement over the same page's ids, not one subquery per user.
-  const groupsQuery = pageGroupsQuery(ctx.db, page({ id: users.id }));
+  const groupsQuery = db.select(PAGE_GROUPS).from(userGroups).innerJoin(groups, eq(groups.id, userGroups.groupId)).where(inArray(userGroups.userId, page({ id: users.id })));
   // The count joins a table only when a condition reads it: without joins it is an index-only count
   // over the partial index of the scope (users_customer_created_idx for a customer).
   const readsSubroles = q.where.some((c) => ("field" in c && c.field === "subroleCode") || (c.op === "anyContains" && c.fields.includes("subroleCode")));
   const readsCustomers = ctx.principal.projectId !== null;
-  let countFrom = ctx.db.select({ n: count() }).from(users).$dynamic();
+  let countFrom = db.select({ n: count() }).from(users).$dynamic();
   if (readsCustomers) countFrom = countFrom.leftJoin(customers, eq(customers.id, users.customerId));
   if (readsSubroles) countFrom = countFrom.leftJoin(subroles, eq(subroles.id, users.subroleId));
   const counted = countFrom.where(countWhere);
@@ -244,13 +350,19 @@ function builtStatements(ctx: Ctx, q: UserListQuery, owner: Extract<UserListScop
   // so page 1 costs the same for 1,000 or 100,000 users; any condition counts the matching rows.
   const countQuery =
     "customerId" in q.scope && q.where.length === 0 && ctx.principal.projectId === null
-      ? ctx.db
+      ? db
           .select({ n: sql<number>`coalesce(sum(${customerUserCounts.live}), 0)`.mapWith(Number) })
           .from(customerUserCounts)
           .where(customerMatch(customerUserCounts.customerId, q.scope))
       : counted;
 
-  return [...(owner ? [ownerQuery(ctx, owner)] : []), ...(withTotal ? [countQuery] : []), pageQuery, groupsQuery];
+  return [...(owner ? [ownerQuery(ctx, owner)] : []), ...(f.withTotal ? [countQuery] : []), pageQuery, groupsQuery];
+});
+
+/** For tests: a list's cached statements, filled, against the same statements built with its values in place. */
+export function compareListShape(ctx: Ctx, q: UserListQuery) {
+  const { key, form, values } = listForm(ctx, q);
+  return listStatements.compare(key, form, values);
 }
 
 /**

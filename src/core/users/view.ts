@@ -1,11 +1,9 @@
 /**
- * How a user is read: one row per user with its customer's reach columns, its subrole and its
- * groups (as JSON, so a page of users is one statement, not one per user).
+ * How a user is read: one row per user with its customer's reach columns and its subrole; its
+ * groups as JSON for one user, or (a page) from one statement for the whole page.
  */
-import { eq, inArray, sql, type SQLWrapper } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { customers, groups, subroles, userGroups, users, type Permission, type UserStatus } from "../../db/schema";
-import type { Ctx } from "../context";
-import { fastRows } from "../../db/shapes";
 import type { Principal } from "../principal";
 import { customerInReach } from "../principal";
 
@@ -126,22 +124,14 @@ export const userSelection = {
   customerProjectId: sql<string | null>`${customers.projectId}`.as("c_project_id"),
 };
 
-/** The columns of a user in a list: its groups come from one query for the whole page (pageGroupsQuery). */
+/** The columns of a user in a list: its groups come from one query for the whole page (PAGE_GROUPS). */
 const { groupsJson: _groups, ...listColumns } = userSelection;
 export const userListSelection = listColumns;
 
-/** The columns of a page's group links (pageGroupsQuery, and the hot shapes). */
+/** The columns of a page's group links: one statement over the page's ids, not a subquery per user. */
 export const PAGE_GROUPS = { userId: userGroups.userId, id: groups.id, name: groups.name };
 
-/**
- * The groups of every user `ids` selects (a subquery: the page's ids), in one statement for the
- * page instead of one subquery per user (un-awaited, to batch).
- */
-export function pageGroupsQuery(db: Ctx["db"], ids: SQLWrapper) {
-  return fastRows(db.select(PAGE_GROUPS).from(userGroups).innerJoin(groups, eq(groups.id, userGroups.groupId)).where(inArray(userGroups.userId, ids)), PAGE_GROUPS);
-}
-
-/** The rows of pageGroupsQuery by user id. */
+/** The rows of a page's group links (PAGE_GROUPS, one statement for the page) by user id. */
 export function groupsByUser(rows: { userId: string; id: string; name: string }[]): Map<string, { id: string; name: string }[]> {
   const out = new Map<string, { id: string; name: string }[]>();
   for (const r of rows) {
@@ -185,7 +175,7 @@ const STORED_KEYS = [
   "updatedBy",
 ] as const satisfies readonly (keyof StoredUser)[];
 
-/** A user from the row of `userSelection` (or of `userListSelection`, with its groups from pageGroupsQuery). */
+/** A user from the row of `userSelection` (or of `userListSelection`, with its groups from the page's PAGE_GROUPS statement). */
 export function toUser(r: UserSelectionRow | Omit<UserSelectionRow, "groupsJson">, groups?: { id: string; name: string }[]): User {
   const subrole: SubroleRef | null =
     r.subroleId == null
