@@ -7,11 +7,11 @@ import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import { scopesFromPermissions } from "../core/ceiling";
 import { verifyPassword } from "../core/credentials/password";
 import { timingSafeEqualText, verifyClientSecret } from "../core/credentials/secrets";
-import { tenantIdOfDomain } from "../core/tenant-gate";
+import { normaliseDomain, tenantIdOfDomain } from "../core/tenant-gate";
 import { normaliseEmail } from "../core/users/view";
 import type { Db } from "../db/client";
-import { Shape } from "../db/shapes";
-import { accounts, loginThrottle, subroles, users, SCOPES, type Scope } from "../db/schema";
+import { Shape, ShapeFamily } from "../db/shapes";
+import { accounts, loginThrottle, subroles, users, SCOPES, type Permission, type Scope } from "../db/schema";
 import type { AuthConfig } from "./config";
 import { signAccessToken, type AccessClaims } from "./tokens";
 
@@ -79,6 +79,63 @@ async function issue(cfg: AuthConfig, claims: AccessClaims, readAt: number): Pro
   return { accessToken: await signAccessToken(claims, cfg, readAt), expiresIn: cfg.ttlSeconds, scopes: claims.scopes };
 }
 
+const CANDIDATE = {
+  id: users.id,
+  tenantId: users.tenantId,
+  customerId: users.customerId,
+  status: users.status,
+  passwordHash: users.passwordHash,
+  permissions: subroles.permissions,
+  attempts: loginThrottle.failures,
+};
+
+/**
+ * A login's batch, rendered once per isolate for each of its two forms (src/db/shapes.ts): with
+ * `X-Tenant` (one candidate, in the tenant the domain names) or without (the oldest
+ * LOGIN_CANDIDATES holding the e-mail). The reservation of an attempt for each candidate, then the
+ * candidates with their counts.
+ */
+const loginStatements = new ShapeFamily<{ named: boolean }>((db, p, f) => {
+  const where = and(
+    eq(users.emailNorm, p("email") as string),
+    isNull(users.deletedAt),
+    isNotNull(users.passwordHash),
+    f.named ? eq(users.tenantId, tenantIdOfDomain(p("domain") as string)) : undefined,
+  );
+  const order = [asc(users.createdAt), asc(users.id)];
+  const slots = f.named ? 1 : LOGIN_CANDIDATES;
+  const t = loginThrottle;
+  const now = p("now");
+  const expired = sql`${t.lockedUntil} is not null and ${t.lockedUntil} <= ${now}`;
+  return [
+    db
+      .insert(t)
+      .select(
+        qb
+          .select({ userId: users.id, failures: sql<number>`1`.as("failures"), lockedUntil: sql<null>`null`.as("locked_until"), updatedAt: sql<number>`${now}`.as("updated_at") })
+          .from(users)
+          .where(where)
+          .orderBy(...order)
+          .limit(slots),
+      )
+      .onConflictDoUpdate({
+        target: t.userId,
+        set: {
+          failures: sql`case when ${expired} then 1 else ${t.failures} + 1 end`,
+          lockedUntil: sql`case when ${expired} then null when ${t.failures} + 1 = ${LOCKOUT_THRESHOLD} then ${p("lockedUntil")} else ${t.lockedUntil} end`,
+          updatedAt: sql`${now}`,
+        },
+      }),
+    db.select(CANDIDATE).from(users).leftJoin(subroles, eq(subroles.id, users.subroleId)).leftJoin(t, eq(t.userId, users.id)).where(where).orderBy(...order).limit(slots),
+  ];
+});
+
+/** For tests: a login's cached statements, filled, against the same statements built with its values in place. */
+export function compareLoginShape(email: string, tenantDomain: string | undefined, now: number) {
+  const values = { email: normaliseEmail(email), now, lockedUntil: now + LOCKOUT_MS, ...(tenantDomain === undefined ? {} : { domain: normaliseDomain(tenantDomain) }) };
+  return loginStatements.compare(String(tenantDomain !== undefined), { named: tenantDomain !== undefined }, values);
+}
+
 /** Logins without a tenant verify exactly this many hashes: the oldest users holding the e-mail. */
 export const LOGIN_CANDIDATES = 3;
 
@@ -111,51 +168,11 @@ export async function passwordLogin(
   now = Date.now(),
 ): Promise<IssuedToken | "invalid_credentials"> {
   const slots = tenantDomain === undefined ? LOGIN_CANDIDATES : 1;
-  const where = and(
-    eq(users.emailNorm, normaliseEmail(email)),
-    isNull(users.deletedAt),
-    isNotNull(users.passwordHash),
-    tenantDomain === undefined ? undefined : eq(users.tenantId, tenantIdOfDomain(tenantDomain)),
-  );
-  const order = [asc(users.createdAt), asc(users.id)];
-  const t = loginThrottle;
-  const expired = sql`${t.lockedUntil} is not null and ${t.lockedUntil} <= ${now}`;
-  const [, candidates] = await db.batch([
-    db
-      .insert(t)
-      .select(
-        qb
-          .select({ userId: users.id, failures: sql<number>`1`.as("failures"), lockedUntil: sql<null>`null`.as("locked_until"), updatedAt: sql<number>`${now}`.as("updated_at") })
-          .from(users)
-          .where(where)
-          .orderBy(...order)
-          .limit(slots),
-      )
-      .onConflictDoUpdate({
-        target: t.userId,
-        set: {
-          failures: sql`case when ${expired} then 1 else ${t.failures} + 1 end`,
-          lockedUntil: sql`case when ${expired} then null when ${t.failures} + 1 = ${LOCKOUT_THRESHOLD} then ${now + LOCKOUT_MS} else ${t.lockedUntil} end`,
-          updatedAt: now,
-        },
-      }),
-    db
-      .select({
-        id: users.id,
-        tenantId: users.tenantId,
-        customerId: users.customerId,
-        status: users.status,
-        passwordHash: users.passwordHash,
-        permissions: subroles.permissions,
-        attempts: t.failures,
-      })
-      .from(users)
-      .leftJoin(subroles, eq(subroles.id, users.subroleId))
-      .leftJoin(t, eq(t.userId, users.id))
-      .where(where)
-      .orderBy(...order)
-      .limit(slots),
-  ]);
+  const values = { email: normaliseEmail(email), now, lockedUntil: now + LOCKOUT_MS, ...(tenantDomain === undefined ? {} : { domain: normaliseDomain(tenantDomain) }) };
+  const [, candidates] = (await db.batch(loginStatements.bind(db, String(tenantDomain !== undefined), { named: tenantDomain !== undefined }, values) as never)) as [
+    unknown,
+    { id: string; tenantId: string; customerId: string | null; status: string; passwordHash: string | null; permissions: Permission[] | null; attempts: number | null }[],
+  ];
   const verified = await Promise.all(Array.from({ length: slots }, (_, i) => verifyPassword(password, candidates[i]?.passwordHash ?? null, cfg.pepper)));
   const user = candidates.find(
     (c, i) => verified[i] === true && (c.attempts ?? 0) <= LOCKOUT_THRESHOLD && c.status === "ACTIVE" && c.customerId !== null,
@@ -164,7 +181,7 @@ export async function passwordLogin(
   // Only the winner's count is cleared. The attempt stands for every other candidate: from its point
   // of view the password was a wrong guess — and the caller chose it (it may have set the winner's
   // password itself), so another user's success is no evidence for anyone else.
-  defer(() => db.delete(t).where(eq(t.userId, user.id)).then(() => undefined));
+  defer(() => db.delete(loginThrottle).where(eq(loginThrottle.userId, user.id)).then(() => undefined));
   return issue(
     cfg,
     { sub: user.id, role: "customer", tenantId: user.tenantId, customerId: user.customerId, scopes: scopesFromPermissions(user.permissions ?? []) },

@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { Ctx } from "../../src/core/context";
 import type { Principal } from "../../src/core/principal";
+import { compareLoginShape } from "../../src/auth/token-service";
 import { compareCreateShape, type CreateUserInput } from "../../src/core/users/create-user";
 import { compareDeleteShape } from "../../src/core/users/delete-user";
 import type { UserAddress } from "../../src/core/users/get-user";
@@ -164,4 +165,13 @@ describe("list batches rendered once per form", () => {
       });
     }
   }
+});
+
+describe("login batches rendered once per form", () => {
+  it.each([["without X-Tenant", undefined], ["with X-Tenant", " Portal.Example.com "]] as const)("%s", (_label, domain) => {
+    compareLoginShape(`First@Example.com`, domain === undefined ? undefined : `a-${domain}`, 1_700_000_000_000);
+    const [cached, direct] = compareLoginShape(` Second.${++n}@Example.com `, domain, 1_800_000_000_000 + n);
+    expect(cached).toEqual(direct);
+    expect(cached).toHaveLength(2);
+  });
 });
