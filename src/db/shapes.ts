@@ -1,13 +1,14 @@
 /**
- * Queries built once per isolate (docs/performance.md): drizzle stays the schema and the way a
- * query is written, but the hot shapes — a user by id, the default page of a customer's users, the
- * token lookups — are rendered to SQL once, with placeholders, and only bound per request; and rows
- * are decoded by a decoder made once per selection instead of drizzle's per-row, per-field entity
- * checks (which cost a 10,000-user list most of its time).
+ * Statements rendered once per isolate (docs/decisions/0008-edge-data-path.md): drizzle stays the
+ * schema and the way a query is written, but the user verbs' statements are rendered to SQL once,
+ * with placeholders, and only bound per request — a `Shape` for a fixed statement, a `ShapeFamily`
+ * for a batch whose form varies (rendered once per form) — and rows are decoded by a decoder made
+ * once per selection instead of drizzle's per-row, per-field entity checks; list pages travel as a
+ * few JSON texts (`packedQuery`).
  *
- * Both produce ordinary drizzle prepared queries over the request's own handle, so they batch with
- * any other statement, round trips stay counted (src/db/client.ts) and the revocation check still
- * rides the first one.
+ * All of it produces ordinary drizzle prepared queries over the request's own handle, so they batch
+ * with any other statement, round trips stay counted (src/db/client.ts) and the revocation check
+ * still rides the first one.
  */
 import { Column, fillPlaceholders, is, SQL, sql, type Placeholder } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
