@@ -19,11 +19,14 @@ const deps = { pepper: env.PASSWORD_PEPPER };
 
 function ctxFor(principal: Partial<Principal> & Pick<Principal, "role" | "tenantId">, correlationId = crypto.randomUUID()): Ctx {
   const { db } = openDb(env.DB);
+  // A clock that advances on every reading: a verb that read it twice would store one time and
+  // answer another, and the read-backs below would show it every time, not once in a while.
+  let clock = Date.now();
   return {
     db,
     principal: { sub: "tester", customerId: null, resellerId: null, projectId: null, scopes: new Set(["users:read", "users:write"]), issuedAt: 0, ...principal },
     correlationId,
-    now: () => Date.now(),
+    now: () => ++clock,
     newId: () => crypto.randomUUID(),
     tokenLifetimeSeconds: 3631,
   };

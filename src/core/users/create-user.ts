@@ -117,7 +117,7 @@ function createPlan(ctx: Ctx, input: CreateUserInput, passwordHash: string | nul
   const stored = { id, ...profile, status: input.status ?? "ACTIVE", emailVerified: false, isFirstLogin: true, extAuthRefId, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor };
   const { passwordHash: _hash, ...auditedKnown } = { ...stored, emailNorm: undefined, firstNameFold: undefined, lastNameFold: undefined, passwordHash };
   const plan = createShape(ctx, input, input.subrole ?? null, groupIds, {
-    ...principalValues(ctx),
+    ...principalValues(ctx, now),
     ...Object.fromEntries(Object.entries(stored).map(([k, v]) => [`u.${k}`, typeof v === "boolean" ? Number(v) : v])),
     "u.passwordHash": passwordHash,
     eventId: ctx.newId(),

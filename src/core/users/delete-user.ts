@@ -29,7 +29,7 @@ interface DeleteArgs {
 
 function deleteShape(ctx: Ctx, a: UserAddress) {
   const args: DeleteArgs = { address: addressForm(a), principal: shapePrincipal(ctx.principal) };
-  return { key: JSON.stringify(args), args, values: { ...principalValues(ctx), ...addressValues(a), eventId: ctx.newId() } };
+  return { key: JSON.stringify(args), args, values: { ...principalValues(ctx, ctx.now()), ...addressValues(a), eventId: ctx.newId() } };
 }
 
 const deleteStatements = new ShapeFamily<DeleteArgs>((db, p, f) => {

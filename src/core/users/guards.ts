@@ -97,8 +97,11 @@ export function shapePrincipal(p: Principal): ShapePrincipal {
   return { role: p.role, narrowed: p.projectId !== null, scopes: [...p.scopes].sort() };
 }
 
-/** The values of the principal's placeholders (shapeCtx), and of the request's own. */
-export function principalValues(ctx: Ctx): Record<string, unknown> {
+/**
+ * The values of the principal's placeholders (shapeCtx), and of the request's own. `now` is the
+ * verb's one clock reading: what it stores and what it answers carry the same time.
+ */
+export function principalValues(ctx: Ctx, now: number): Record<string, unknown> {
   const p = ctx.principal;
   return {
     "p.sub": p.sub,
@@ -107,7 +110,7 @@ export function principalValues(ctx: Ctx): Record<string, unknown> {
     "p.reseller": p.resellerId ?? "",
     "p.project": p.projectId ?? "",
     corr: ctx.correlationId,
-    now: ctx.now(),
+    now,
   };
 }
 

@@ -224,7 +224,7 @@ const tenantKind = (t: TenantRef) => ("id" in t ? "id" : "domain") as "id" | "do
 function listForm(ctx: Ctx, q: UserListQuery) {
   const s = q.scope;
   const p = ctx.principal;
-  const values: Record<string, unknown> = { ...principalValues(ctx), limit: q.page.limit + 1, offset: q.page.kind === "offset" ? q.page.offset : 0 };
+  const values: Record<string, unknown> = { ...principalValues(ctx, ctx.now()), limit: q.page.limit + 1, offset: q.page.kind === "offset" ? q.page.offset : 0 };
   let scope: ListForm["scope"];
   if ("customerId" in s) {
     scope = { customer: true, project: s.project !== undefined, reseller: s.resellerId !== undefined, tenant: s.tenant === undefined ? "none" : tenantKind(s.tenant) };

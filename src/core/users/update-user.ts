@@ -46,7 +46,7 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
   if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password, deps.pepper);
   const now = ctx.now();
-  const { key, args, values } = updateShape(ctx, a, patch, next, { emailNorm, firstNameFold, lastNameFold }, passwordHash);
+  const { key, args, values } = updateShape(ctx, a, patch, next, { emailNorm, firstNameFold, lastNameFold }, passwordHash, now);
 
   let read;
   try {
@@ -138,7 +138,7 @@ interface UpdateArgs {
 }
 
 /** The form of an update and the values of its placeholders. */
-function updateShape(ctx: Ctx, a: UserAddress, patch: UserPatch, next: Record<string, unknown>, derived: DerivedColumns, passwordHash: string | undefined) {
+function updateShape(ctx: Ctx, a: UserAddress, patch: UserPatch, next: Record<string, unknown>, derived: DerivedColumns, passwordHash: string | undefined, now: number) {
   const sel = patch.subrole;
   const ids = patch.groupIds;
   const definedDerived = Object.entries(derived).filter(([, v]) => v !== undefined);
@@ -153,8 +153,7 @@ function updateShape(ctx: Ctx, a: UserAddress, patch: UserPatch, next: Record<st
     password: patch.password !== undefined,
     statusInactive: patch.status !== undefined && patch.status !== "ACTIVE",
   };
-  const now = ctx.now();
-  const values: Record<string, unknown> = { ...principalValues(ctx), ...addressValues(a), eventId: ctx.newId(), expiresAt: now + ctx.tokenLifetimeSeconds * 1000, now };
+  const values: Record<string, unknown> = { ...principalValues(ctx, now), ...addressValues(a), eventId: ctx.newId(), expiresAt: now + ctx.tokenLifetimeSeconds * 1000, now };
   for (const [k, v] of Object.entries(next)) {
     values[`n.${k}`] = typeof v === "boolean" ? Number(v) : v;
     values[`nj.${k}`] = JSON.stringify(v);
@@ -262,6 +261,6 @@ export function compareUpdateShape(ctx: Ctx, a: UserAddress, patch: UserPatch) {
   const next: Record<string, unknown> = { ...profile };
   if (patch.status !== undefined) next.status = patch.status;
   if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
-  const { key, args, values } = updateShape(ctx, a, patch, next, { emailNorm, firstNameFold, lastNameFold }, patch.password === undefined ? undefined : "pbkdf2-sha256$test");
+  const { key, args, values } = updateShape(ctx, a, patch, next, { emailNorm, firstNameFold, lastNameFold }, patch.password === undefined ? undefined : "pbkdf2-sha256$test", ctx.now());
   return updateStatements.compare(key, args, values);
 }
