@@ -5,8 +5,8 @@
  * cursor paging. Each resource supplies a small spec (src/core/tenant-resources.ts); none
  * re-implements these rules.
  */
-import { and, asc, eq, exists, sql, type InferSelectModel, type SQL } from "drizzle-orm";
-import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { and, asc, eq, exists, getTableColumns, sql, type InferSelectModel, type SQL } from "drizzle-orm";
+import { QueryBuilder, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { tenants } from "../db/schema";
 import { auditInsert, diff } from "./audit";
 import { assertNotNarrowed, narrowedWhere } from "./ceiling";
@@ -80,6 +80,8 @@ export function assertTenantClaim(ctx: Ctx, tenantId: string): void {
   if (tenantForbiddenByClaims(ctx.principal, tenantId)) throw forbidden();
 }
 
+const qb = new QueryBuilder();
+
 function tenantExists(ctx: Ctx, tenantId: string) {
   return ctx.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId));
 }
@@ -134,6 +136,14 @@ function newRow<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId
   return row;
 }
 
+/**
+ * A create in one round trip (docs/scaling.md#one-round-trip-per-write): the reads its checks look
+ * at (the tenant, each reference) and the insert — an `INSERT … SELECT` from the tenant's row that
+ * runs only while every reference exists for the caller — and its event, keyed on the new row. The
+ * checks then run on what was read, so a missing tenant is still 404 and a missing reference still
+ * the 400 naming it, and nothing was written. The ceiling and the spec's rules decide from the
+ * values alone, before the batch.
+ */
 export async function createResource<T extends TenantTable>(
   ctx: Ctx,
   spec: ResourceSpec<T>,
@@ -142,11 +152,50 @@ export async function createResource<T extends TenantTable>(
 ): Promise<Row<T>> {
   const row = newRow(ctx, spec, tenantId, input);
   const refs = spec.refs?.(row) ?? [];
-  const [tenant, ...refRows] = await ctx.db.batch([tenantExists(ctx, tenantId), ...refQueries(ctx, tenantId, refs)]);
-  if (tenant.length === 0) throw notFound("tenant");
-  const refProblems = refIssues(refs, refRows);
-  if (refProblems.length > 0) throw invalid(`The ${spec.subject} refers to something that does not exist.`, refProblems);
-  return insertRow(ctx, spec, tenantId, row);
+  const reads = refQueries(ctx, tenantId, refs);
+  const columns = getTableColumns(spec.table as AnyTable) as Record<string, SQLiteColumn>;
+  // Every column, in the table's order (as drizzle's INSERT … SELECT wants them): the row's values,
+  // and for the columns it leaves out their declared defaults, as values() would write.
+  const selected = Object.fromEntries(
+    Object.entries(columns).map(([k, col]) => {
+      const given = (row as Record<string, unknown>)[k];
+      const value = given !== undefined ? given : col.default !== undefined ? col.default : null;
+      return [k, sql`${sql.param(value, col)}`.as(k)];
+    }),
+  );
+  const insert = ctx.db
+    .insert(spec.table as AnyTable)
+    .select(qb.select(selected).from(tenants).where(and(eq(tenants.id, tenantId), ...reads.map((r) => exists(r)))))
+    .returning();
+  let results: unknown[][];
+  try {
+    results = (await ctx.db.batch([tenantExists(ctx, tenantId), ...reads, insert, auditInsert(ctx, createdEvent(ctx, spec, tenantId, row), stillThere(ctx, spec, tenantId, row.id as string))])) as unknown[][];
+  } catch (err) {
+    mapWriteError(spec, err);
+  }
+  const [tenant = [], ...rest] = results;
+  const inserted = rest[refs.length] as Row<T>[];
+  const refused = tenant.length === 0 ? notFound("tenant") : refIssues(refs, rest.slice(0, refs.length));
+  if (refused instanceof Error || refused.length > 0) {
+    if (inserted.length > 0) throw new Error(`createResource(${spec.subject}): the write guard and the checks disagree`);
+    if (refused instanceof Error) throw refused;
+    throw invalid(`The ${spec.subject} refers to something that does not exist.`, refused);
+  }
+  const created = inserted[0];
+  if (!created) throw new Error(`createResource(${spec.subject}): the write guard and the checks disagree`);
+  return created;
+}
+
+/** The event of a create: the row as written, secrets left out. */
+function createdEvent<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, row: Row<T>) {
+  return {
+    tenantId,
+    action: `${spec.action}.created`,
+    targetType: spec.subject,
+    targetId: row.id as string,
+    customerId: auditCustomer(spec, row as Record<string, unknown>),
+    changes: redact(spec, row as Record<string, unknown>),
+  };
 }
 
 /**
@@ -170,14 +219,7 @@ async function insertRow<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>,
         .insert(spec.table as AnyTable)
         .values(row)
         .returning(),
-      auditInsert(ctx, {
-        tenantId,
-        action: `${spec.action}.created`,
-        targetType: spec.subject,
-        targetId: row.id as string,
-        customerId: auditCustomer(spec, row as Record<string, unknown>),
-        changes: redact(spec, row as Record<string, unknown>),
-      }),
+      auditInsert(ctx, createdEvent(ctx, spec, tenantId, row)),
     ]);
     return (inserted as Row<T>[])[0] as Row<T>;
   } catch (err) {

@@ -1,6 +1,6 @@
 /**
  * D1 round trips per admin request, read from Server-Timing (`db;desc="N"`), held to each route's
- * budget: GET item 1, list 1, create ≤ 2, patch ≤ 2, delete ≤ 2. The measured table is printed,
+ * budget: GET item 1, list 1, create 1, patch ≤ 2, delete ≤ 2. The measured table is printed,
  * so a change in the figures shows in the test output, not only when a budget breaks.
  */
 import { afterAll, describe, expect, it } from "vitest";
