@@ -99,3 +99,14 @@ export class ConfigError extends Error {
     this.name = `ConfigError(${variable})`;
   }
 }
+
+/**
+ * The checks a verb ran on what its batch read and the SQL guard of its write disagree (src/core/
+ * users/guards.ts, resources.ts): a bug, never a client's fault — answered as an opaque 500.
+ */
+export class GuardMismatch extends Error {
+  constructor(verb: string) {
+    super(`${verb}: the write guard and the checks disagree`);
+    this.name = "GuardMismatch";
+  }
+}

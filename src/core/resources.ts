@@ -12,7 +12,7 @@ import { auditInsert, diff } from "./audit";
 import { assertNotNarrowed, narrowedWhere } from "./ceiling";
 import type { Ctx } from "./context";
 import { constraintConflict, type UniqueRule } from "./db-errors";
-import { forbidden, invalid, notFound, type FieldIssue, type Subject } from "./errors";
+import { forbidden, GuardMismatch, invalid, notFound, type FieldIssue, type Subject } from "./errors";
 import { tenantForbiddenByClaims, type Principal } from "./principal";
 import { tenantPage } from "./tenant-page";
 
@@ -177,12 +177,12 @@ export async function createResource<T extends TenantTable>(
   const inserted = rest[refs.length] as Row<T>[];
   const refused = tenant.length === 0 ? notFound("tenant") : refIssues(refs, rest.slice(0, refs.length));
   if (refused instanceof Error || refused.length > 0) {
-    if (inserted.length > 0) throw new Error(`createResource(${spec.subject}): the write guard and the checks disagree`);
+    if (inserted.length > 0) throw new GuardMismatch(`createResource(${spec.subject})`);
     if (refused instanceof Error) throw refused;
     throw invalid(`The ${spec.subject} refers to something that does not exist.`, refused);
   }
   const created = inserted[0];
-  if (!created) throw new Error(`createResource(${spec.subject}): the write guard and the checks disagree`);
+  if (!created) throw new GuardMismatch(`createResource(${spec.subject})`);
   return created;
 }
 

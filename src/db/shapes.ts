@@ -191,26 +191,24 @@ export class ShapeFamily<A> {
  * `.all()` / `.run()`, or put it in a batch: results in order, rows decoded).
  */
 export class Shape<V extends Record<string, unknown>, R extends Row = Row> {
-  private compiled: { sql: string; params: unknown[]; selection: Selection | undefined } | undefined;
-  constructor(private readonly make: (db: typeof renderer, p: (name: keyof V & string) => Placeholder) => { toSQL(): { sql: string; params: unknown[] } }, private readonly selection?: Selection) {}
+  private compiled: Compiled | undefined;
+  constructor(private readonly make: (db: typeof renderer, p: (name: keyof V & string) => Placeholder) => Renderable, private readonly selection?: Selection) {}
 
   /** The SQL text (for plans and tests). */
   get sql(): string {
     return this.compile().sql;
   }
 
-  private compile() {
+  private compile(): Compiled {
     if (this.compiled === undefined) {
-      const { sql: text, params } = this.make(renderer, (name) => sql.placeholder(name)).toSQL();
-      this.compiled = { sql: text, params, selection: this.selection };
+      this.compiled = { ...this.make(renderer, (name) => sql.placeholder(name)).toSQL(), map: this.selection ? decoderOf(this.selection) : undefined };
     }
     return this.compiled;
   }
 
   bind(db: Db, values: V): BatchItem & { all(): Promise<R[]>; run(): Promise<unknown> } {
-    const c = this.compile();
-    const query = { sql: c.sql, params: fillPlaceholders(c.params, values) };
-    const prepared = sessionOf(db).prepareQuery(query, c.selection ? [] : undefined, c.selection ? "all" : "run", true, c.selection ? decoderOf(c.selection) : undefined);
-    return { _prepare: () => prepared, all: () => (prepared as { all(): Promise<R[]> }).all(), run: () => (prepared as { run(): Promise<unknown> }).run() } as never;
+    const item = prepared(db, this.compile(), values) as unknown as { _prepare(): { all(): Promise<R[]>; run(): Promise<unknown> } };
+    const q = item._prepare();
+    return { _prepare: () => q, all: () => q.all(), run: () => q.run() } as never;
   }
 }

@@ -18,13 +18,7 @@ import type { Ctx } from "../context";
 import type { Principal } from "../principal";
 import { MAX_GROUPS, type SubroleSelector } from "./rules";
 
-/** The checks a verb ran on its reads and the guard of its write disagree: a bug, never a client's fault. */
-export class GuardMismatch extends Error {
-  constructor(verb: string) {
-    super(`${verb}: the write guard and the checks disagree`);
-    this.name = "GuardMismatch";
-  }
-}
+export { GuardMismatch } from "../errors";
 
 const TRUE = sql`1`;
 const FALSE = sql`0`;

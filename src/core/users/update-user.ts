@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, isNull, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { hashPassword } from "../credentials/password";
 import { auditEvents, userGroups, users, type UserStatus } from "../../db/schema";
@@ -109,15 +109,8 @@ function checked(
 
 const touchesGrant = (patch: UserPatch) => patch.subrole !== undefined || patch.password !== undefined || patch.email !== undefined;
 
-/** Columns a patch may set, by the key it has in `next` (profile, status, emailVerified). */
-const SETTABLE: Record<string, SQLiteColumn> = {
-  firstName: users.firstName,
-  lastName: users.lastName,
-  email: users.email,
-  mobile: users.mobile,
-  status: users.status,
-  emailVerified: users.emailVerified,
-};
+/** The columns of `users` by key: a patch's `next` keys (profile, status, emailVerified) are column keys. */
+const USER_COLUMNS: Record<string, SQLiteColumn> = getTableColumns(users);
 
 /** What the reads and the update of an update's batch return (after the user's read). */
 type UpdateResults = [Awaited<ReturnType<typeof subroleQuery>>, Awaited<ReturnType<typeof groupsQuery>>, unknown, { id: string }[]];
@@ -198,7 +191,7 @@ const updateStatements = new ShapeFamily<UpdateArgs>((db, p, f) => {
   // {field: {from, to}} for each field that differs, as diff() (../audit.ts) computes it.
   const entries: SQL[] = [];
   for (const key of f.next) {
-    const col = SETTABLE[key] as SQLiteColumn;
+    const col = USER_COLUMNS[key] as SQLiteColumn;
     const from = col === users.emailVerified ? sql`json(case when ${col} then 'true' else 'false' end)` : sql`${col}`;
     entries.push(sql`${key}, case when ${col} is not ${p(`n.${key}`)} then json_object('from', ${from}, 'to', json(${p(`nj.${key}`)})) end`);
   }
