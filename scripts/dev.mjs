@@ -71,8 +71,15 @@ Get a token and call the admin API:
 
 The same users through the Worth dialect:
   curl -s ${base}/auth/api/v1/customers/${DEMO.customerId}/users -H "Authorization: Bearer $TOKEN"
+
+A create that is safe to retry (run it twice: the second answer is the first, with Idempotent-Replayed: true):
+  curl -si ${base}/api/v1/tenants/${DEMO.tenantId}/groups -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -H "Idempotency-Key: demo-group-1" -d '{"name":"Retried once"}'
+
+Run the Cron Trigger now (purges expired Idempotency-Key records):
+  curl -s "${base}/__scheduled?cron=17+*+*+*+*"
 `);
 
-const child = spawn(wrangler, ["dev", "--port", port, ...process.argv.slice(2)], { stdio: "inherit" });
+// --test-scheduled: /__scheduled runs the Cron Trigger on demand.
+const child = spawn(wrangler, ["dev", "--port", port, "--test-scheduled", ...process.argv.slice(2)], { stdio: "inherit" });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -11,6 +11,7 @@ import { docsPage } from "./docs/page";
 import { normaliseError } from "./http/errors";
 import { requestContext } from "./http/middleware";
 import { withBookmarks } from "./http/bookmark-doc";
+import { withReplayHeader } from "./http/idempotency";
 import type { AppEnv } from "./http/types";
 import { SURFACES, surfaceOf } from "./surfaces";
 
@@ -62,7 +63,7 @@ export function buildApp() {
   });
   app.get("/doc", (c) =>
     c.json(
-      withBookmarks(
+      withReplayHeader(withBookmarks(
         app.getOpenAPI31Document({
           openapi: "3.1.0",
           info: {
@@ -75,7 +76,7 @@ export function buildApp() {
           },
           servers: [{ url: new URL(c.req.url).origin }],
         }),
-      ),
+      )),
     ),
   );
   app.get("/docs", (c) => {

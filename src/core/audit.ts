@@ -3,6 +3,8 @@ import { auditEvents } from "../db/schema";
 import type { Ctx } from "./context";
 
 export interface AuditInput {
+  /** A fresh id given by the caller when a later statement of the batch keys on the event (../idempotency.ts). */
+  id?: string;
   tenantId: string;
   action: string;
   targetType: string;
@@ -27,7 +29,7 @@ export function auditInsert(ctx: Ctx, input: AuditInput, onlyIf?: SQL) {
     changes[k] = SECRET_FIELDS.has(k) ? "[redacted]" : v;
   }
   const row: typeof auditEvents.$inferInsert = {
-    id: ctx.newId(),
+    id: input.id ?? ctx.newId(),
     tenantId: input.tenantId,
     at: ctx.now(),
     actorId: ctx.principal.sub,

@@ -10,6 +10,12 @@ export const ERROR_CODES = [
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
+  /** An If-Match that no longer matches: someone else changed the user first (docs/concurrency.md). */
+  "PRECONDITION_FAILED",
+  /** The tenant requires If-Match on user writes and the request sent none. */
+  "PRECONDITION_REQUIRED",
+  /** An Idempotency-Key already used for another request (method, path or body differ). */
+  "KEY_REUSED",
   "METHOD_NOT_ALLOWED",
   "PAYLOAD_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",

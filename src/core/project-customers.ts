@@ -10,6 +10,7 @@ import { customers, projects } from "../db/schema";
 import type { Ctx } from "./context";
 import { forbidden, notFound } from "./errors";
 import { customerIdQuery, projectIdQuery, type ProjectRef } from "./project-scope";
+import type { Receipt } from "./idempotency";
 import { applyResourceUpdate, insertResource } from "./resources";
 import { customerSpec } from "./tenant-resources";
 
@@ -44,7 +45,7 @@ function projectInReachOr404(ctx: Ctx, row: { id: string; tenantId: string } | u
   return row;
 }
 
-export async function createProjectCustomer(ctx: Ctx, project: ProjectRef, input: ProjectCustomerInput): Promise<CustomerRow> {
+export async function createProjectCustomer(ctx: Ctx, project: ProjectRef, input: ProjectCustomerInput, receipt?: Receipt<CustomerRow>): Promise<CustomerRow> {
   assertCustomerAdmin(ctx);
   const found = projectInReachOr404(ctx, (await projectQuery(ctx, project))[0]);
   return insertResource(ctx, customerSpec, found.tenantId, {
@@ -55,7 +56,7 @@ export async function createProjectCustomer(ctx: Ctx, project: ProjectRef, input
     tenantName: input.tenantName ?? null,
     region: input.region ?? null,
     isNfr: input.isNfr ?? false,
-  });
+  }, receipt);
 }
 
 /** A page of the project's customers, oldest first (ties by id); one round trip. */

@@ -14,6 +14,7 @@ import type { Ctx } from "./context";
 import { constraintConflict, type UniqueRule } from "./db-errors";
 import { forbidden, GuardMismatch, invalid, notFound, type FieldIssue, type Subject } from "./errors";
 import { tenantForbiddenByClaims, type Principal } from "./principal";
+import { sealed, type Receipt } from "./idempotency";
 import { tenantPage } from "./tenant-page";
 
 /** A table owned by a tenant, with the columns every resource has. */
@@ -149,27 +150,29 @@ export async function createResource<T extends TenantTable>(
   spec: ResourceSpec<T>,
   tenantId: string,
   input: Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">,
+  receipt?: Receipt<Row<T>>,
 ): Promise<Row<T>> {
   const row = newRow(ctx, spec, tenantId, input);
   const refs = spec.refs?.(row) ?? [];
   const reads = refQueries(ctx, tenantId, refs);
   const columns = getTableColumns(spec.table as AnyTable) as Record<string, SQLiteColumn>;
-  // Every column, in the table's order (as drizzle's INSERT … SELECT wants them): the row's values,
-  // and for the columns it leaves out their declared defaults, as values() would write.
-  const selected = Object.fromEntries(
-    Object.entries(columns).map(([k, col]) => {
-      const given = (row as Record<string, unknown>)[k];
-      const value = given !== undefined ? given : col.default !== undefined ? col.default : null;
-      return [k, sql`${sql.param(value, col)}`.as(k)];
-    }),
-  );
+  // Every column, in the table's order (as drizzle's INSERT … SELECT wants them).
+  const planned = plannedRow(spec, row);
+  const selected = Object.fromEntries(Object.entries(columns).map(([k, col]) => [k, sql`${sql.param((planned as Record<string, unknown>)[k], col)}`.as(k)]));
   const insert = ctx.db
     .insert(spec.table as AnyTable)
     .select(qb.select(selected).from(tenants).where(and(eq(tenants.id, tenantId), ...reads.map((r) => exists(r)))))
     .returning();
+  const eventId = ctx.newId();
+  const batch = await sealed(receipt, () => planned, eventId, [
+    tenantExists(ctx, tenantId),
+    ...reads,
+    insert,
+    auditInsert(ctx, { id: eventId, ...createdEvent(ctx, spec, tenantId, row) }, stillThere(ctx, spec, tenantId, row.id as string)),
+  ]);
   let results: unknown[][];
   try {
-    results = (await ctx.db.batch([tenantExists(ctx, tenantId), ...reads, insert, auditInsert(ctx, createdEvent(ctx, spec, tenantId, row), stillThere(ctx, spec, tenantId, row.id as string))])) as unknown[][];
+    results = batch.own((await ctx.db.batch(batch.statements as never)) as unknown[][]);
   } catch (err) {
     mapWriteError(spec, err);
   }
@@ -184,6 +187,21 @@ export async function createResource<T extends TenantTable>(
   const created = inserted[0];
   if (!created) throw new GuardMismatch(`createResource(${spec.subject})`);
   return created;
+}
+
+/**
+ * The row as a create writes it: its values, and for the columns it leaves out their declared
+ * defaults (as values() would write them), in the table's order. What the create returns — and
+ * what a response kept for an Idempotency-Key is rendered from (./idempotency.ts).
+ */
+function plannedRow<T extends TenantTable>(spec: ResourceSpec<T>, row: Row<T>): Row<T> {
+  const columns = getTableColumns(spec.table as AnyTable) as Record<string, SQLiteColumn>;
+  return Object.fromEntries(
+    Object.entries(columns).map(([k, col]) => {
+      const given = (row as Record<string, unknown>)[k];
+      return [k, given !== undefined ? given : col.default !== undefined ? col.default : null];
+    }),
+  ) as Row<T>;
 }
 
 /** The event of a create: the row as written, secrets left out. */
@@ -208,19 +226,19 @@ export async function insertResource<T extends TenantTable>(
   spec: ResourceSpec<T>,
   tenantId: string,
   input: Omit<Row<T>, "id" | "tenantId" | "createdAt" | "updatedAt">,
+  receipt?: Receipt<Row<T>>,
 ): Promise<Row<T>> {
-  return insertRow(ctx, spec, tenantId, newRow(ctx, spec, tenantId, input));
-}
-
-async function insertRow<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string, row: Row<T>): Promise<Row<T>> {
+  const row = newRow(ctx, spec, tenantId, input);
+  const eventId = ctx.newId();
+  const batch = await sealed(receipt, () => plannedRow(spec, row), eventId, [
+    ctx.db
+      .insert(spec.table as AnyTable)
+      .values(row)
+      .returning(),
+    auditInsert(ctx, { id: eventId, ...createdEvent(ctx, spec, tenantId, row) }),
+  ]);
   try {
-    const [inserted] = await ctx.db.batch([
-      ctx.db
-        .insert(spec.table as AnyTable)
-        .values(row)
-        .returning(),
-      auditInsert(ctx, createdEvent(ctx, spec, tenantId, row)),
-    ]);
+    const [inserted] = batch.own((await ctx.db.batch(batch.statements as never)) as unknown[]);
     return (inserted as Row<T>[])[0] as Row<T>;
   } catch (err) {
     mapWriteError(spec, err);

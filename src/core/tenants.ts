@@ -5,6 +5,7 @@ import { assertNotNarrowed } from "./ceiling";
 import type { Ctx } from "./context";
 import { constraintConflict, type UniqueRule } from "./db-errors";
 import { forbidden, notFound } from "./errors";
+import { sealed, type Receipt } from "./idempotency";
 import { decodeCursor, splitPage } from "./paging";
 import { assertTenantClaim, type ListInput } from "./resources";
 
@@ -12,15 +13,17 @@ export type TenantRow = typeof tenants.$inferSelect;
 const uniques: UniqueRule[] = [{ match: "tenants.domain", subject: "tenant", field: "domain", message: "Another tenant has this domain." }];
 
 /** Platform only: how a fresh deployment gets its first tenant. */
-export async function createTenant(ctx: Ctx, input: { domain: string; name: string }): Promise<TenantRow> {
+export async function createTenant(ctx: Ctx, input: { domain: string; name: string; requireIfMatch?: boolean | undefined }, receipt?: Receipt<TenantRow>): Promise<TenantRow> {
   if (ctx.principal.role !== "platform") throw forbidden("Only the platform creates tenants.");
   const now = ctx.now();
-  const row: TenantRow = { id: ctx.newId(), domain: input.domain.trim().toLowerCase(), name: input.name, createdAt: now, updatedAt: now };
+  const row: TenantRow = { id: ctx.newId(), domain: input.domain.trim().toLowerCase(), name: input.name, requireIfMatch: input.requireIfMatch ?? false, createdAt: now, updatedAt: now };
+  const eventId = ctx.newId();
+  const batch = await sealed(receipt, () => row, eventId, [
+    ctx.db.insert(tenants).values(row),
+    auditInsert(ctx, { id: eventId, tenantId: row.id, action: "tenant.created", targetType: "tenant", targetId: row.id, changes: { ...row } }),
+  ]);
   try {
-    await ctx.db.batch([
-      ctx.db.insert(tenants).values(row),
-      auditInsert(ctx, { tenantId: row.id, action: "tenant.created", targetType: "tenant", targetId: row.id, changes: { ...row } }),
-    ]);
+    await ctx.db.batch(batch.statements as never);
   } catch (err) {
     throw constraintConflict(err, uniques) ?? err;
   }
@@ -52,7 +55,7 @@ export async function listTenants(ctx: Ctx, input: ListInput): Promise<{ data: T
   return splitPage(rows, input.limit, (r) => [r.createdAt, r.id], "tenants");
 }
 
-export async function updateTenant(ctx: Ctx, id: string, patch: { domain?: string; name?: string }): Promise<TenantRow> {
+export async function updateTenant(ctx: Ctx, id: string, patch: { domain?: string; name?: string; requireIfMatch?: boolean }): Promise<TenantRow> {
   assertTenantClaim(ctx, id);
   assertNotNarrowed(ctx.principal, "tenant");
   const existing = await getTenant(ctx, id);

@@ -39,8 +39,9 @@ export class TokenRevokedError extends Error {
   }
 }
 
-function isRevocation(err: unknown): boolean {
-  for (let cur = err, i = 0; i < 5 && cur instanceof Error; i++, cur = cur.cause) if (cur.message.includes(REVOKED_MARKER)) return true;
+/** Whether a batch failed on a statement that aborts with `marker` (the revocation check, an idempotency key's check). */
+export function failedWith(err: unknown, marker: string): boolean {
+  for (let cur = err, i = 0; i < 5 && cur instanceof Error; i++, cur = cur.cause) if (cur.message.includes(marker)) return true;
   return false;
 }
 
@@ -76,7 +77,7 @@ class RequestLink {
     try {
       return (await timed(this.trips, this.d1.batch([check, ...statements]))).slice(1);
     } catch (err) {
-      throw isRevocation(err) ? new TokenRevokedError() : err;
+      throw failedWith(err, REVOKED_MARKER) ? new TokenRevokedError() : err;
     }
   }
 }

@@ -21,6 +21,8 @@ export const tenants = sqliteTable(
     /** Lower-case portal domain; CloudCockpit's `X-Tenant` value. */
     domain: text("domain").notNull(),
     name: text("name").notNull(),
+    /** Strict concurrency: user PATCH and DELETE must send If-Match, on every surface (docs/concurrency.md). */
+    requireIfMatch: integer("require_if_match", { mode: "boolean" }).notNull().default(false),
     ...timestamps,
   },
   (t) => [uniqueIndex("tenants_domain_uq").on(t.domain), index("tenants_created_idx").on(t.createdAt, t.id)],
@@ -164,6 +166,8 @@ export const users = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
     updatedBy: text("updated_by").notNull(),
     deletedAt: integer("deleted_at"),
+    /** 1 when created, incremented by every write: the user's strong ETag (docs/concurrency.md). */
+    version: integer("version").notNull().default(1),
   },
   (t) => [
     // One live user per e-mail per tenant; two concurrent creates cannot both win.
@@ -286,3 +290,26 @@ export const customerUserCounts = sqliteTable("customer_user_counts", {
   customerId: text("customer_id").primaryKey(),
   live: integer("live").notNull(),
 });
+
+/**
+ * The responses of creates sent with an `Idempotency-Key` (docs/concurrency.md#idempotency-keys),
+ * written in the same batch as the create itself and replayed to a retry for 24 hours. A key is
+ * scoped to (tenant, principal, key): `tenant_scope` is the principal's tenant id, or '' for the
+ * platform. `fingerprint` is the SHA-256 of the request (method, path, X-Tenant, body bytes);
+ * `sealed` is the response (status, headers, body), AES-GCM-encrypted under a key derived from the
+ * Worker's secrets, so a dump of the table shows neither the e-mails nor the client secrets it
+ * replays. Purged by the Cron Trigger once expired.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    tenantScope: text("tenant_scope").notNull(),
+    principal: text("principal").notNull(),
+    key: text("key").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    sealed: text("sealed").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantScope, t.principal, t.key], name: "idempotency_keys_pk" }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
+);

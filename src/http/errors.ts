@@ -76,6 +76,9 @@ export const DEFAULT_STATUS = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  PRECONDITION_REQUIRED: 428,
+  KEY_REUSED: 422,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
@@ -83,7 +86,7 @@ export const DEFAULT_STATUS = {
 } as const satisfies Record<ErrorCode, number>;
 
 /**
- * The reason phrase of each status the product answers, as RFC 7231 words them (the vendors spell
+ * The reason phrase of each status the product answers, as RFC 7231 words them (422 as RFC 4918, 428 as RFC 6585) (the vendors spell
  * their error names from these: Corti `PAYLOAD_TOO_LARGE`, CloudCockpit `PayloadTooLarge`).
  */
 export const REASON: Record<number, string> = {
@@ -93,8 +96,11 @@ export const REASON: Record<number, string> = {
   404: "Not Found",
   405: "Method Not Allowed",
   409: "Conflict",
+  412: "Precondition Failed",
   413: "Payload Too Large",
   415: "Unsupported Media Type",
+  422: "Unprocessable Entity",
+  428: "Precondition Required",
   429: "Too Many Requests",
   500: "Internal Server Error",
 };

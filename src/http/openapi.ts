@@ -6,6 +6,7 @@
 import { createRoute, z as zod, type OpenAPIHono, type RouteConfig, type RouteHandler, type z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Scope } from "../db/schema";
+import { fingerprintRequest, IdempotencyHeaders } from "./idempotency";
 import { requireAdmin, requireScope } from "./middleware";
 import type { AppEnv } from "./types";
 
@@ -36,6 +37,8 @@ export interface SurfaceDefaults {
   errors: Record<number, unknown>;
   /** The extra error responses (413, 415) of routes with a request body. */
   bodyErrors: Record<number, unknown>;
+  /** The surface's error body in /doc for a status's description (the statuses only some routes answer: 422 …). */
+  errorBody: (description: string, status: number) => unknown;
   /** Request headers every route declares (CloudCockpit's X-Tenant / X-Correlation-Id). */
   headers?: z.ZodObject;
   /** Middleware of routes with a request body, after the access check (a surface whose router does not apply it). */
@@ -51,6 +54,10 @@ export interface SurfaceDefaults {
  * surface's tag, the bearer scheme, its shared headers and error responses, and the access check
  * both enforced (the route's first middleware) and documented (its description says what it needs)
  * from one value. A route file states only what is its own.
+ *
+ * A POST creates something: it takes an `Idempotency-Key` (src/http/idempotency.ts) — the header is
+ * validated with the request, the request's fingerprint taken before the body is parsed, and the
+ * 422 of a reused key documented — and its handler answers through `once()`.
  */
 export function surfaceRoute(d: SurfaceDefaults) {
   return <const R extends Omit<RouteConfig, "tags" | "security" | "method" | "path" | "operationId">>(
@@ -63,6 +70,8 @@ export function surfaceRoute(d: SurfaceDefaults) {
     const [method, path] = signature.split(" ") as [Method, string];
     const check = access === "admin" ? requireAdmin() : requireScope(access);
     const hasBody = own.request?.body !== undefined;
+    const creates = method === "post";
+    const headers = creates ? (d.headers ? d.headers.extend(IdempotencyHeaders.shape) : IdempotencyHeaders) : d.headers;
     const route = createRoute({
       ...own,
       method,
@@ -71,10 +80,15 @@ export function surfaceRoute(d: SurfaceDefaults) {
       tags: [d.tag],
       security: BEARER,
       description: `${own.description} ${NEEDS[access]}`,
-      request: { ...(d.headers ? { headers: d.headers } : {}), ...own.request } as R["request"],
+      request: { ...(headers ? { headers } : {}), ...own.request } as R["request"],
       // The route's own responses win (e.g. Worth's PATCH words its 404 itself).
-      responses: { ...d.errors, ...(hasBody ? d.bodyErrors : {}), ...own.responses } as R["responses"],
-      middleware: [check, ...(hasBody && d.bodyMiddleware ? d.bodyMiddleware() : [])],
+      responses: {
+        ...d.errors,
+        ...(hasBody ? d.bodyErrors : {}),
+        ...(creates ? errorResponses(d.errorBody, {}, [422]) : {}),
+        ...own.responses,
+      } as R["responses"],
+      middleware: [check, ...(hasBody && d.bodyMiddleware ? d.bodyMiddleware() : []), ...(creates ? [fingerprintRequest()] : [])],
     });
     return { route, register: (app: OpenAPIHono<AppEnv>): void => void app.openapi(route, handler as never, d.hook?.(route) as never) };
   };
@@ -86,6 +100,7 @@ export const COMMON_ERRORS = {
   404: "Not found within the caller's reach (answered exactly like a missing one)",
   413: "Body over 64 KiB",
   415: "Body is not application/json",
+  422: "The Idempotency-Key was already used for another request (method, path, X-Tenant or body differ)",
   429: "Rate limited; Retry-After says when to retry",
   500: "Internal error; the body says nothing more (the correlation id finds the log line)",
 } as const;

@@ -21,6 +21,8 @@ export interface AppVariables {
    */
   afterResponse: (work: () => Promise<unknown>) => void;
   principal: Principal;
+  /** SHA-256 of a create carrying a well-formed Idempotency-Key (src/http/idempotency.ts). */
+  requestFingerprint?: string;
   /** Set by the error handler of the dialect that answered, for the request log line. */
   error?: DomainError;
 }

@@ -89,7 +89,7 @@ describe("tenant lifecycle", () => {
     const c = corr("tenant");
     const domain = `${unique("life")}.example.com`;
     const r = await call("POST", "/api/v1/tenants", { token, body: { domain, name: "  Life  " }, headers: { "x-correlation-id": c }, expect: 201 });
-    expect(r.body).toEqual({ id: UUID, domain, name: "Life", createdAt: ISO, updatedAt: r.body.createdAt });
+    expect(r.body).toEqual({ id: UUID, domain, name: "Life", requireIfMatch: false, createdAt: ISO, updatedAt: r.body.createdAt });
     expect(r.headers.get("location")).toBe(`/api/v1/tenants/${r.body.id}`);
     const t = { id: r.body.id, domain, admin: token, adminClientId: "bootstrap" };
     const e = await expectOneEvent(t, c, { action: "tenant.created", targetType: "tenant", targetId: r.body.id }, "bootstrap");
@@ -102,7 +102,7 @@ describe("tenant lifecycle", () => {
     const c1 = corr("dom");
     const newDomain = `${unique("New")}.Example.com`;
     const r = await call("PATCH", `/api/v1/tenants/${t.id}`, { token: t.admin, body: { domain: newDomain }, headers: { "x-correlation-id": c1 }, expect: 200 });
-    expect(r.body).toEqual({ id: t.id, domain: newDomain.toLowerCase(), name: `Tenant ${t.domain}`, createdAt: ISO, updatedAt: ISO });
+    expect(r.body).toEqual({ id: t.id, domain: newDomain.toLowerCase(), name: `Tenant ${t.domain}`, requireIfMatch: false, createdAt: ISO, updatedAt: ISO });
     await expectOneEvent(t, c1, { action: "tenant.updated", targetType: "tenant", targetId: t.id, changes: { domain: { from: t.domain, to: newDomain.toLowerCase() } } });
     expect((await call("GET", `/api/v1/tenants/${t.id}`, { token: t.admin, expect: 200 })).body).toEqual(r.body);
 

@@ -56,7 +56,11 @@ describe("/doc", () => {
       } else {
         expect(op.requestBody).toBeUndefined();
       }
-      const expected = [r.ok, ...COMMON, ...(r.body ? ["413", "415"] : [])].sort();
+      // A create takes an Idempotency-Key (docs/concurrency.md): its 422 is documented, in CloudCockpit's body.
+      const creates = r.method === "post";
+      if (creates) expect(op.parameters.find((p) => p.name === "Idempotency-Key")).toMatchObject({ in: "header", required: false, schema: { type: "string", pattern: "^[\\x21-\\x7E]{1,255}$" } });
+      else expect(op.parameters.find((p) => p.name === "Idempotency-Key")).toBeUndefined();
+      const expected = [r.ok, ...COMMON, ...(r.body ? ["413", "415"] : []), ...(creates ? ["422"] : [])].sort();
       expect(Object.keys(op.responses).sort()).toEqual(expected);
       for (const status of expected.filter((s) => s !== r.ok)) {
         const res = op.responses[status]!;

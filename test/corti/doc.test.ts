@@ -4,7 +4,7 @@
  * the declared schema's properties.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, freshTenant, sign, type Reply } from "../harness";
+import { call, freshTenant, sign, unique, type Reply } from "../harness";
 import { CORTI, cortiUser, newEmail, world, type World } from "./helpers";
 
 type Schema = { $ref?: string; properties?: Record<string, unknown>; required?: string[] };
@@ -93,6 +93,12 @@ describe("documented statuses and bodies match the real ones", () => {
     noScope = await sign({ sub: crypto.randomUUID(), role: "tenant_admin", tenant_id: w.tenant.id, scope: "" });
   });
 
+  /** A create with an Idempotency-Key, then the same key with another body (422). */
+  const reusedKey = async (path: string, body: (n: number) => Record<string, unknown>): Promise<Reply[]> => {
+    const headers = { "Idempotency-Key": crypto.randomUUID() };
+    return [await call("POST", path, { token: w.tenant.admin, body: body(1), headers }), await call("POST", path, { token: w.tenant.admin, body: body(2), headers })];
+  };
+
   /** For each route: a request per status it can answer. */
   const scenarios: Record<RouteName, () => Promise<Reply[]>> = {
     "post /projects/{projectId}/customers": async () => [
@@ -104,6 +110,7 @@ describe("documented statuses and bodies match the real ones", () => {
       await call("POST", w.customersPath, { token: other, body: { displayName: "D", customerId: "x" } }),
       await call("POST", w.customersPath, { token: w.tenant.admin, raw: "x", headers: { "content-type": "text/plain" } }),
       await call("POST", w.customersPath, { token: w.tenant.admin, body: { pad: "x".repeat(70_000) } }),
+      ...(await reusedKey(w.customersPath, (n) => ({ displayName: `D${n}`, customerId: unique("k").slice(-30) }))),
     ],
     "get /projects/{projectId}/customers": async () => [
       await call("GET", w.customersPath, { token: w.tenant.admin }),
@@ -132,6 +139,7 @@ describe("documented statuses and bodies match the real ones", () => {
         await call("POST", w.usersPath, { token: other, body: { email: newEmail(), firstName: "A", lastName: "B" } }),
         await call("POST", w.usersPath, { token: w.tenant.admin, raw: "x", headers: { "content-type": "text/plain" } }),
         await call("POST", w.usersPath, { token: w.tenant.admin, body: { pad: "x".repeat(70_000) } }),
+        ...(await reusedKey(w.usersPath, (n) => ({ email: newEmail(), firstName: `A${n}`, lastName: "B" }))),
       ];
     },
     "get /projects/{projectId}/customers/{customerId}/users": async () => [

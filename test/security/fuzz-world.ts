@@ -109,6 +109,15 @@ export function realOr(rows: Row[], field = "id", other: fc.Arbitrary<unknown> =
 }
 
 const name = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim().length > 0);
+
+/**
+ * An Idempotency-Key of a create: absent, or any visible ASCII made unique — two valid cases never
+ * share a key (the same key with another body is a 422, which a valid case must not get).
+ */
+const idempotencyKey = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(OMIT) },
+  { weight: 2, arbitrary: fc.stringMatching(/^[\x21-\x7E]{1,40}$/).map((k) => `${k}.${crypto.randomUUID()}`) },
+);
 const scopesArb = (admin: boolean) => fc.subarray(admin ? ["users:read", "users:write", "admin"] : ["users:read", "users:write"]);
 
 /** Hints and the token for one admin operation. */
@@ -119,6 +128,7 @@ export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
     "path:tenantId": fc.oneof({ weight: 6, arbitrary: fc.constant(w.tenant.id) }, { weight: 1, arbitrary: fc.uuid() }),
     "query:cursor": fc.constant(OMIT),
     "body.domain": uniqueDomain(),
+    "header:Idempotency-Key": idempotencyKey,
   };
   if (kind && m?.[2]) {
     const pool = kind === "users" ? w.users : o.method === "DELETE" ? w.throwaway[kind] : (w as unknown as Record<string, Row[]>)[kind];
@@ -178,7 +188,7 @@ export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
 /** Hints and the token for one Worth, Corti or CloudCockpit operation, or the token endpoint. */
 export function dialectFixture(w: FuzzWorld, o: Operation): OpFixture {
   const [c0] = w.customers as [Row];
-  const hints: Hints = {};
+  const hints: Hints = { "header:Idempotency-Key": idempotencyKey };
   const deleting = o.method === "DELETE";
   // The DELETE operations of Corti and CloudCockpit each consume half of the throwaway users.
   const half = Math.floor(w.throwaway.users!.length / 2);

@@ -39,13 +39,25 @@ async function runCell({ row, principal, target }: Cell, seq: number): Promise<O
   for (const [k, h] of Object.entries(row.headers ?? {})) headers[k] = fill(h, v);
   const auth = world.auth[principal];
   if (auth !== undefined) headers.authorization = auth;
+  // Every create runs with an Idempotency-Key (docs/concurrency.md), and is sent again below.
+  const creates = method === "POST" && !row.route.endsWith("/token");
+  if (creates) headers["Idempotency-Key"] = `matrix-${uniq}`;
   const body = row.body?.(v, uniq);
-  const reply = await call(method, fill(row.path, v), { headers, ...(body === undefined ? {} : { body }) });
+  const send = () => call(method, fill(row.path, v), { headers, ...(body === undefined ? {} : { body }) });
+  const reply = await send();
   const status = expected(row, principal, target);
   try {
     if (reply.status !== status) throw new Error(`expected ${status}, got ${reply.status}: ${reply.text.slice(0, 300)}`);
     if (status === row.ok) expectSurfaceSuccess(row, reply, v, body);
     else expectSurfaceError(row.surface, reply, status, row.notFound);
+    if (creates) {
+      // The retry: an allowed create answers its kept response again; a refusal kept nothing and is refused again.
+      const again = await send();
+      expect(again.status, "the retry's status").toBe(status);
+      expect(again.headers.get("idempotent-replayed"), "the retry replays").toBe(status === row.ok ? "true" : null);
+      if (status === row.ok) expect(again.text).toBe(reply.text);
+      else expectSurfaceError(row.surface, again, status, row.notFound);
+    }
     // Every answer of every cell, error or not.
     expect(reply.headers.get("cache-control")).toBe("no-store");
     expect(reply.headers.get("x-correlation-id")).toBeTruthy();

@@ -8,6 +8,7 @@ import { invalid, type FieldIssue } from "../errors";
 import { customerMatch } from "../project-scope";
 import { assertInNamedTenant, batchInTenant, inTenant, normaliseDomain, type TenantRef } from "../tenant-gate";
 import { ShapeFamily } from "../../db/shapes";
+import { sealed, type Receipt } from "../idempotency";
 import { chosenSubroleSql, customerReachSql, groupsOkSql, GuardMismatch, principalValues, shapeCtx, shapePrincipal, subroleWithinSql, type ShapePrincipal } from "./guards";
 import {
   MAX_GROUPS,
@@ -46,6 +47,13 @@ export interface CreateUserDeps {
 }
 
 /**
+ * What a create knows of its user before its batch runs: everything but what the batch reads (the
+ * owner's ids, the subrole, the groups). A response kept for an Idempotency-Key is rendered from
+ * this (../idempotency.ts), so what a retry replays is what the first call answered.
+ */
+export type PlannedUser = Omit<User, "tenantId" | "customerId" | "resellerId" | "subrole" | "groups">;
+
+/**
  * Creates a user in one round trip (docs/scaling.md#one-round-trip-per-write): one batch reads the
  * owner, the subrole and the groups (what the checks below look at) and then writes the user — an
  * `INSERT … SELECT` that inserts only when the same checks hold in SQL (./guards.ts) — its group
@@ -53,7 +61,7 @@ export interface CreateUserDeps {
  * refusal is the precise 400/403/404 it always was, and the guard made sure nothing was written. A
  * duplicate e-mail is refused by the unique index, which rolls the whole batch back.
  */
-export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateUserDeps): Promise<User> {
+export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateUserDeps, receipt?: Receipt<PlannedUser>): Promise<User> {
   const issues: FieldIssue[] = fieldIssues(pickProfile(input));
   issues.push(...passwordIssues(input.password));
   if (issues.length > 0) throw invalid("The user is not valid.", issues);
@@ -63,14 +71,15 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
 
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password, deps.pepper);
   const { key, args, values, stored } = createPlan(ctx, input, passwordHash);
+  const batch = await sealed(receipt, () => plannedUser(stored, passwordHash !== null), values.eventId as string, createStatements.bind(ctx.db, key, args, values));
 
   let read;
   try {
-    read = await batchInTenant(ctx, input.tenant, createStatements.bind(ctx.db, key, args, values) as never);
+    read = await batchInTenant(ctx, input.tenant, batch.statements as never);
   } catch (err) {
     mapUserWriteError(err);
   }
-  const [ownerRows, subroleRows, groupRows, insertedRows] = read.results as unknown as CreateResults;
+  const [ownerRows, subroleRows, groupRows, insertedRows] = batch.own(read.results as unknown[]) as unknown as CreateResults;
   const named = read.named;
   const wrote = insertedRows.length > 0;
   const checked = () => {
@@ -102,6 +111,12 @@ export async function createUser(ctx: Ctx, input: CreateUserInput, deps: CreateU
     subrole,
     groupIds.map((gid) => ({ id: gid, name: groupRows.find((g) => g.id === gid)?.name ?? "" })),
   );
+}
+
+/** The user a create returns, as far as it is known before its batch (the stored columns but the owner's). */
+function plannedUser(stored: ReturnType<typeof createPlan>["stored"], hasPassword: boolean): PlannedUser {
+  const { emailNorm: _n, firstNameFold: _f, lastNameFold: _l, ...shown } = stored;
+  return { ...shown, mobile: shown.mobile ?? null, hasPassword };
 }
 
 /** A create's new row, the form of its batch and the values of its placeholders. */
@@ -196,6 +211,7 @@ const createStatements = new ShapeFamily<CreateArgs>((db, p, a) => {
     if (k === "resellerId") return sql`${source.resellerId}`;
     if (k === "subroleId") return subroleId;
     if (k === "deletedAt") return sql`null`;
+    if (k === "version") return sql`1`;
     return sql`${p(`u.${k}`)}`;
   });
   const inserted = sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.extAuthRefId} = ${extRef})`;

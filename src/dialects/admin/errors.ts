@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { ErrorCode } from "../../core/errors";
+import { ERROR_CODES, type ErrorCode } from "../../core/errors";
 import { DEFAULT_STATUS, errorHeaders, errorTable, type ErrorRenderer } from "../../http/errors";
 import { errorResponses } from "../../http/openapi";
 
@@ -10,14 +10,14 @@ export const ProblemSchema = z
     title: z.string().openapi({ example: "Not Found" }),
     status: z.number().int().openapi({ example: 404 }),
     detail: z.string().openapi({ example: "Customer not found." }),
-    code: z.enum(["INVALID", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED", "INTERNAL"]),
+    code: z.enum(ERROR_CODES),
     correlationId: z.string(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   })
   .openapi("Problem");
 
-/** Titles are RFC 9110's reason phrases (413 is "Content Too Large" there). */
-const TITLES = errorTable((reason) => reason, { PAYLOAD_TOO_LARGE: { name: "Content Too Large" } });
+/** Titles are RFC 9110's reason phrases (413 is "Content Too Large" there, 422 "Unprocessable Content"). */
+const TITLES = errorTable((reason) => reason, { PAYLOAD_TOO_LARGE: { name: "Content Too Large" }, KEY_REUSED: { name: "Unprocessable Content" } });
 
 export const ADMIN_STATUS = DEFAULT_STATUS satisfies Record<ErrorCode, number>;
 
@@ -50,4 +50,6 @@ export const adminErrors = errorResponses(
   },
   [401, 404, 413, 415, 429, 500],
 );
+/** The 422 of a create whose Idempotency-Key was used for another request. */
+export const keyReusedResponse = errorResponses(problem, {}, [422]);
 export const conflictResponse = { 409: problem("Conflict with an existing resource (unique key or still referenced)") } as const;

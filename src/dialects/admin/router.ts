@@ -2,7 +2,8 @@
  * The admin API (/api/v1, docs/api/admin-api.md): tenants and their configuration, the tenant-wide user
  * list and the audit trail. Every route needs scope `admin` with role platform or tenant_admin.
  */
-import { createAccount } from "../../core/accounts";
+import { createAccount, type CreatedAccount } from "../../core/accounts";
+import { mapReceipt } from "../../core/idempotency";
 import { accountSpec, customerSpec, groupSpec, projectSpec, resellerSpec, subroleSpec } from "../../core/tenant-resources";
 import { dialectRouter } from "../../http/dialect";
 import { authenticate, jsonBodies, requireAdmin } from "../../http/middleware";
@@ -91,17 +92,24 @@ export function adminRouter() {
     createdWire: w.AccountCreated,
     toWire: accountToWire,
     fromCreate: (b: Body) => b,
-    customCreate: async (ctx, tenantId, b: Body) => {
-      const { account, clientSecret } = await createAccount(ctx, tenantId, {
-        name: b.name as string,
-        role: b.role as "tenant_admin",
-        customerId: (b.customerId as string | undefined) ?? null,
-        resellerId: (b.resellerId as string | undefined) ?? null,
-        projectId: (b.projectId as string | undefined) ?? null,
-        scopes: b.scopes as [],
-        disabled: (b.disabled as boolean | undefined) ?? false,
-      });
-      return { id: account.id, body: { ...accountToWire(account), clientSecret } };
+    customCreate: async (ctx, tenantId, b: Body, receipt) => {
+      // The response (with its one-time secret) is what a kept Idempotency-Key response is rendered from.
+      const answer = ({ account, clientSecret }: CreatedAccount) => ({ id: account.id, body: { ...accountToWire(account), clientSecret } });
+      const created = await createAccount(
+        ctx,
+        tenantId,
+        {
+          name: b.name as string,
+          role: b.role as "tenant_admin",
+          customerId: (b.customerId as string | undefined) ?? null,
+          resellerId: (b.resellerId as string | undefined) ?? null,
+          projectId: (b.projectId as string | undefined) ?? null,
+          scopes: b.scopes as [],
+          disabled: (b.disabled as boolean | undefined) ?? false,
+        },
+        mapReceipt(receipt, answer),
+      );
+      return answer(created);
     },
   });
   registerUserRoutes(app);

@@ -33,7 +33,10 @@ export function nonEmpty<T extends z.ZodObject>(schema: T) {
     .openapi({ minProperties: 1 });
 }
 
-export const TenantSchema = z.object({ id: Uuid, domain: z.string(), name: z.string(), ...meta }).openapi("Tenant");
+const RequireIfMatch = z.boolean().openapi({
+  description: "When true, user PATCH and DELETE on every surface must send If-Match (428 without it): strict concurrency for this tenant (docs/concurrency.md).",
+});
+export const TenantSchema = z.object({ id: Uuid, domain: z.string(), name: z.string(), requireIfMatch: RequireIfMatch, ...meta }).openapi("Tenant");
 export const TenantCreate = z
   .strictObject({
     domain: z
@@ -43,6 +46,7 @@ export const TenantCreate = z
       .max(253)
       .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, "A DNS host name, e.g. portal.example.com."),
     name: Name,
+    requireIfMatch: RequireIfMatch.optional().openapi({ default: false }),
   })
   .openapi("TenantCreate");
 export const TenantPatch = nonEmpty(TenantCreate.partial()).openapi("TenantPatch");

@@ -81,8 +81,7 @@ export const createdResponse = {
 
 /** Answers a create: 201, the id as a JSON string, Location of the user (addressed by e-mail). */
 export function created(c: Context<AppEnv>, user: { id: string; email: string }) {
-  c.header("Location", `/v1/users/${encodeURIComponent(user.email)}`);
-  return c.json(user.id, 201);
+  return c.json(user.id, 201, { Location: `/v1/users/${encodeURIComponent(user.email)}` });
 }
 
 export const bodyErrors = errorResponses(errorBody, {}, [413, 415]);
@@ -154,4 +153,4 @@ export function namedTenant(c: Context<AppEnv>): { domain: string } {
 }
 
 /** A CloudCockpit route: its tag, bearer scheme, X-Tenant headers, error responses and JSON body checks (src/http/openapi.ts). */
-export const cockpitRoute = surfaceRoute({ tag: "CloudCockpit", errors: ccErrors, bodyErrors, headers: CcHeaders, bodyMiddleware: () => jsonBodies(), hook: ccHook });
+export const cockpitRoute = surfaceRoute({ tag: "CloudCockpit", errors: ccErrors, bodyErrors, errorBody, headers: CcHeaders, bodyMiddleware: () => jsonBodies(), hook: ccHook });

@@ -36,7 +36,7 @@ export const renderCorti: ErrorRenderer = (c, err) => {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...errorHeaders(err, true) } });
 };
 
-const error = (description: string) => ({ description, content: { "application/json": { schema: CortiErrorSchema } } });
+export const error = (description: string) => ({ description, content: { "application/json": { schema: CortiErrorSchema } } });
 
 /** The error responses of every authenticated Corti route. */
 export const cortiErrors = errorResponses(

@@ -105,7 +105,8 @@ export const UserPatch = z
 
 export const UserList = z.object({ users: z.array(UserSchema), pagination: Pagination }).openapi("Corti_UserList");
 
-export function userToWire(u: User): z.infer<typeof UserSchema> {
+/** What Corti shows of a user: all known before a create's batch runs (a kept Idempotency-Key response is rendered from it). */
+export function userToWire(u: Pick<User, "id" | "email" | "firstName" | "lastName" | "emailVerified" | "status" | "createdAt">): z.infer<typeof UserSchema> {
   return {
     id: u.id,
     email: u.email,

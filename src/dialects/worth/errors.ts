@@ -60,6 +60,10 @@ export const WORTH_ERRORS = {
   METHOD_NOT_ALLOWED: { status: 405, shape: "fail", errorCode: "METHOD_NOT_ALLOWED", errorName: API_ERROR },
   // Worth documents a duplicate e-mail as a 400 INVALID (seed 000), not a 409.
   CONFLICT: { status: 400, shape: "fail", errorCode: "INVALID", message: (e) => (e.subject === "email" ? DUPLICATE_EMAIL : e.message), errorName: API_ERROR },
+  // Not in Worth's seeds (they know neither If-Match nor Idempotency-Key): its fail shape, the status's own code.
+  PRECONDITION_FAILED: { status: 412, shape: "fail", errorCode: "PRECONDITION_FAILED", errorName: API_ERROR },
+  PRECONDITION_REQUIRED: { status: 428, shape: "fail", errorCode: "PRECONDITION_REQUIRED", errorName: API_ERROR },
+  KEY_REUSED: { status: 422, shape: "fail", errorCode: "IDEMPOTENCY_KEY_REUSED", errorName: API_ERROR },
   PAYLOAD_TOO_LARGE: { status: 413, shape: "fail", errorCode: "INVALID", errorName: VALIDATION_ERROR },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, shape: "fail", errorCode: "INVALID", errorName: VALIDATION_ERROR },
   RATE_LIMITED: { status: 429, shape: "short", errorCode: "ERR_TOO_MANY_REQUESTS", message: "Too Many Requests" },
@@ -105,7 +109,7 @@ export const renderWorth: ErrorRenderer = (_c, err) => {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...errorHeaders(err, true) } });
 };
 
-const fail = (description: string) => ({ description, content: { "application/json": { schema: WorthFailSchema } } });
+export const fail = (description: string) => ({ description, content: { "application/json": { schema: WorthFailSchema } } });
 const short = (description: string) => ({ description, content: { "application/json": { schema: WorthShortErrorSchema } } });
 
 /** The error responses every Worth route documents (what the shared middleware can answer). */

@@ -5,14 +5,22 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { createResource, deleteResource, getResource, listResources, updateResource, type ResourceSpec, type Row, type TenantTable } from "../../../core/resources";
 import { coreCtx } from "../../../http/context";
+import { fingerprintRequest, IdempotencyHeaders, once } from "../../../http/idempotency";
+import type { Receipt } from "../../../core/idempotency";
 import { BEARER, json, jsonBody } from "../../../http/openapi";
 import type { AppEnv } from "../../../http/types";
 import type { Ctx } from "../../../core/context";
-import { adminErrors, conflictResponse } from "../errors";
+import { adminErrors, conflictResponse, keyReusedResponse } from "../errors";
 import { ListQuery, listOf, rowToWire, Uuid } from "../wire";
 
 const TenantParam = z.object({ tenantId: Uuid.openapi({ param: { name: "tenantId", in: "path" } }) });
 const ItemParams = TenantParam.extend({ id: Uuid.openapi({ param: { name: "id", in: "path" } }) });
+
+/** What a custom create answers: the new id (for Location) and the body. */
+export interface CustomCreated {
+  id: string;
+  body: Record<string, unknown>;
+}
 
 export interface CrudOptions<T extends TenantTable> {
   /** Path segment under /tenants/{tenantId}/, e.g. `projects`. */
@@ -28,7 +36,7 @@ export interface CrudOptions<T extends TenantTable> {
   fromCreate: (body: never) => Record<string, unknown>;
   toWire?: (row: Row<T>) => Record<string, unknown>;
   /** Replaces the default create (accounts return their secret once). */
-  customCreate?: (ctx: Ctx, tenantId: string, body: never) => Promise<{ body: Record<string, unknown>; id: string }>;
+  customCreate?: (ctx: Ctx, tenantId: string, body: never, receipt: Receipt<CustomCreated> | undefined) => Promise<CustomCreated>;
   createdWire?: z.ZodType;
 }
 
@@ -49,25 +57,29 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
       tags: [o.tag],
       summary: `Create a ${o.noun}`,
       security: BEARER,
-      request: { params: TenantParam, body: jsonBody(o.create) },
+      request: { headers: IdempotencyHeaders, params: TenantParam, body: jsonBody(o.create) },
       responses: {
         201: { ...json(o.createdWire ?? o.wire, `The ${o.noun} created`), headers: z.object({ Location: z.string() }) },
         ...adminErrors,
         ...conflictResponse,
+        ...keyReusedResponse,
       },
+      middleware: [fingerprintRequest()],
     }),
     async (c) => {
       const { tenantId } = c.req.valid("param");
       const body = c.req.valid("json") as never;
       const ctx = coreCtx(c);
+      const answer = (created: { id: string; body: Record<string, unknown> }) => c.json(created.body, 201, { Location: location(c, created.id) });
       if (o.customCreate) {
-        const created = await o.customCreate(ctx, tenantId, body);
-        c.header("Location", location(c, created.id));
-        return c.json(created.body, 201);
+        const custom = o.customCreate;
+        return once(c, (receipt) => custom(ctx, tenantId, body, receipt), answer);
       }
-      const row = await createResource(ctx, o.spec, tenantId, o.fromCreate(body) as never);
-      c.header("Location", location(c, row.id as string));
-      return c.json(toWire(row), 201);
+      return once(
+        c,
+        (receipt) => createResource(ctx, o.spec, tenantId, o.fromCreate(body) as never, receipt),
+        (row: Row<T>) => answer({ id: row.id as string, body: toWire(row) }),
+      );
     },
   );
 

@@ -1,9 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { createTenant, getTenant, listTenants, updateTenant } from "../../../core/tenants";
+import { createTenant, getTenant, listTenants, updateTenant, type TenantRow } from "../../../core/tenants";
 import { coreCtx } from "../../../http/context";
 import { BEARER, json } from "../../../http/openapi";
 import type { AppEnv } from "../../../http/types";
-import { adminErrors, conflictResponse } from "../errors";
+import { fingerprintRequest, IdempotencyHeaders, once } from "../../../http/idempotency";
+import { adminErrors, conflictResponse, keyReusedResponse } from "../errors";
 import { ListQuery, listOf, rowToWire, TenantCreate, TenantPatch, TenantSchema, Uuid } from "../wire";
 
 const Params = z.object({ tenantId: Uuid.openapi({ param: { name: "tenantId", in: "path" } }) });
@@ -17,13 +18,22 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
       tags: ["Tenants"],
       summary: "Create a tenant (platform only)",
       security: BEARER,
-      request: { body: { required: true, content: { "application/json": { schema: TenantCreate } } } },
-      responses: { 201: { ...json(TenantSchema, "The tenant created"), headers: z.object({ Location: z.string() }) }, ...adminErrors, ...conflictResponse },
+      request: { headers: IdempotencyHeaders, body: { required: true, content: { "application/json": { schema: TenantCreate } } } },
+      responses: {
+        201: { ...json(TenantSchema, "The tenant created"), headers: z.object({ Location: z.string() }) },
+        ...adminErrors,
+        ...conflictResponse,
+        ...keyReusedResponse,
+      },
+      middleware: [fingerprintRequest()],
     }),
     async (c) => {
-      const row = await createTenant(coreCtx(c), c.req.valid("json"));
-      c.header("Location", `/api/v1/tenants/${row.id}`);
-      return c.json(rowToWire(row), 201);
+      const input = c.req.valid("json");
+      return once(
+        c,
+        (receipt) => createTenant(coreCtx(c), input, receipt),
+        (row: TenantRow) => c.json(rowToWire(row), 201, { Location: `/api/v1/tenants/${row.id}` }),
+      );
     },
   );
   app.openapi(

@@ -1,6 +1,7 @@
 /** POST /v1/customer/{customerId}/users — seed 004: creates a customer user, answers its id. */
-import { createUser } from "../../../core/users/create-user";
+import { createUser, type PlannedUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
+import { once } from "../../../http/idempotency";
 import { cockpitRoute, created, createdResponse, CustomerPath, namedTenant, ResellerQuery } from "../route";
 import { createInput, UserCreate } from "../wire";
 
@@ -21,6 +22,6 @@ export const { route, register } = cockpitRoute("post /customer/{customerId}/use
   const { customerId } = c.req.valid("param");
   const { resellerId } = c.req.valid("query");
   const owner = { customerId: customerId.toLowerCase(), resellerId: resellerId?.toLowerCase() };
-  const user = await createUser(coreCtx(c), { ...createInput(owner, c.req.valid("json")), tenant: namedTenant(c) }, passwordDeps(c));
-  return created(c, user);
+  const input = { ...createInput(owner, c.req.valid("json")), tenant: namedTenant(c) };
+  return once(c, (receipt) => createUser(coreCtx(c), input, passwordDeps(c), receipt), (user: PlannedUser) => created(c, user));
 });

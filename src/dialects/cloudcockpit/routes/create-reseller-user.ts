@@ -1,7 +1,8 @@
 /** POST /v1/reseller/{resellerId}/users — a reseller-level user (no customer), same body as seed 004. */
 import { z } from "@hono/zod-openapi";
-import { createUser } from "../../../core/users/create-user";
+import { createUser, type PlannedUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
+import { once } from "../../../http/idempotency";
 import { cockpitRoute, created, createdResponse, namedTenant } from "../route";
 import { createInput, UserCreate, Uuid } from "../wire";
 
@@ -21,6 +22,6 @@ export const { route, register } = cockpitRoute("post /reseller/{resellerId}/use
   },
 }, async (c) => {
   const { resellerId } = c.req.valid("param");
-  const user = await createUser(coreCtx(c), { ...createInput({ resellerId: resellerId.toLowerCase() }, c.req.valid("json")), tenant: namedTenant(c) }, passwordDeps(c));
-  return created(c, user);
+  const input = { ...createInput({ resellerId: resellerId.toLowerCase() }, c.req.valid("json")), tenant: namedTenant(c) };
+  return once(c, (receipt) => createUser(coreCtx(c), input, passwordDeps(c), receipt), (user: PlannedUser) => created(c, user));
 });

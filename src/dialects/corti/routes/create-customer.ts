@@ -1,7 +1,8 @@
 /** POST /projects/{projectId}/customers — platform and tenant admins (scope admin). */
-import { createProjectCustomer } from "../../../core/project-customers";
+import { createProjectCustomer, type CustomerRow } from "../../../core/project-customers";
 import { projectRef } from "../../../core/project-scope";
 import { coreCtx } from "../../../http/context";
+import { once } from "../../../http/idempotency";
 import { cortiConflict } from "../errors";
 import { cortiCustomerError, CustomerCreate, customerInput, CustomerSchema, customerToWire, ProjectParams } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
@@ -18,8 +19,13 @@ export const { route, register } = cortiRoute("post /projects/{projectId}/custom
   const { projectId } = c.req.valid("param");
   const body = c.req.valid("json");
   const ctx = coreCtx(c);
-  const row = await createProjectCustomer(ctx, projectRef(ctx.principal, projectId), customerInput(body)).catch((err: unknown) => {
-    throw cortiCustomerError(err);
-  });
-  return c.json(customerToWire(row), 201);
+  const project = projectRef(ctx.principal, projectId);
+  return once(
+    c,
+    (receipt) =>
+      createProjectCustomer(ctx, project, customerInput(body), receipt).catch((err: unknown) => {
+        throw cortiCustomerError(err);
+      }),
+    (row: CustomerRow) => c.json(customerToWire(row), 201),
+  );
 });

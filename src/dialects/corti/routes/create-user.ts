@@ -1,7 +1,8 @@
 /** POST /projects/{projectId}/customers/{customerId}/users — seed 003. */
 import { projectRef } from "../../../core/project-scope";
-import { createUser } from "../../../core/users/create-user";
+import { createUser, type PlannedUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
+import { once } from "../../../http/idempotency";
 import { cortiConflict } from "../errors";
 import { createInput, CustomerParams, UserCreate, UserSchema, userToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
@@ -18,10 +19,6 @@ export const { route, register } = cortiRoute("post /projects/{projectId}/custom
   const { projectId, customerId } = c.req.valid("param");
   const body = c.req.valid("json");
   const ctx = coreCtx(c);
-  const user = await createUser(
-    ctx,
-    { owner: { customerId, project: projectRef(ctx.principal, projectId) }, ...createInput(body) },
-    passwordDeps(c),
-  );
-  return c.json(userToWire(user), 201);
+  const input = { owner: { customerId, project: projectRef(ctx.principal, projectId) }, ...createInput(body) };
+  return once(c, (receipt) => createUser(ctx, input, passwordDeps(c), receipt), (user: PlannedUser) => c.json(userToWire(user), 201));
 });

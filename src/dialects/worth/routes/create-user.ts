@@ -1,7 +1,8 @@
 /** POST /customers/{customerID}/users — seed 000. */
 import { z } from "@hono/zod-openapi";
-import { createUser } from "../../../core/users/create-user";
+import { createUser, type PlannedUser } from "../../../core/users/create-user";
 import { coreCtx, passwordDeps } from "../../../http/context";
+import { once } from "../../../http/idempotency";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
 import { CreateBody, CreatedResponse, createInput, UuidParam } from "../wire";
@@ -20,6 +21,10 @@ export const { route, register } = worthRoute("post /customers/{customerID}/user
   },
 }, async (c) => {
   const { customerID } = c.req.valid("param");
-  const user = await createUser(coreCtx(c), createInput(customerID, c.req.valid("json")), passwordDeps(c));
-  return c.json({ status: "success" as const, message: "Customer user created.", data: { user_id: user.id } }, 200);
+  const input = createInput(customerID, c.req.valid("json"));
+  return once(
+    c,
+    (receipt) => createUser(coreCtx(c), input, passwordDeps(c), receipt),
+    (user: PlannedUser) => c.json({ status: "success" as const, message: "Customer user created.", data: { user_id: user.id } }, 200),
+  );
 });
