@@ -2,12 +2,15 @@
  * The specs of the tenant-owned configuration resources. All rules shared between them live in
  * resources.ts; what is here is only what differs: references, unique indexes, cross-field rules.
  */
-import { eq } from "drizzle-orm";
-import { accounts, customers, groups, projects, resellers, subroles, users } from "../db/schema";
+import { eq, inArray, sql } from "drizzle-orm";
+import { accounts, customers, groups, projects, resellers, subroles, userGroups, users } from "../db/schema";
 import { assertAccountWithin, assertNotNarrowed, assertPermissionsWithin, narrowed } from "./ceiling";
 import { forbidden, type FieldIssue } from "./errors";
 import type { RefCheck, ResourceSpec } from "./resources";
 import { revokeTokens, revokeUserTokens } from "./revocation";
+
+/** A user's next version: what it shows changed (src/core/users/preconditions.ts). */
+const NEXT_VERSION = sql`${users.version} + 1`;
 
 function ref(field: string, subject: RefCheck["subject"], table: RefCheck["table"], id: unknown): RefCheck[] {
   return typeof id === "string" ? [{ field, subject, table, id }] : [];
@@ -44,9 +47,10 @@ export const customerSpec: ResourceSpec<typeof customers> = {
   ceiling: (p, v) => {
     if (narrowed(p) && v.projectId !== p.projectId) throw forbidden("A project-narrowed token only manages customers of its project.");
   },
-  // Users carry their customer's reseller (lists and totals of a reseller read it): it follows the customer.
+  // Users carry their customer's reseller (lists and totals of a reseller read it): it follows the
+  // customer, and each user's version (its ETag: the admin API shows resellerId) moves on.
   onUpdate: (ctx, before, after) =>
-    before.resellerId === after.resellerId ? [] : [ctx.db.update(users).set({ resellerId: after.resellerId }).where(eq(users.customerId, before.id))],
+    before.resellerId === after.resellerId ? [] : [ctx.db.update(users).set({ resellerId: after.resellerId, version: NEXT_VERSION }).where(eq(users.customerId, before.id))],
 };
 
 export const subroleSpec: ResourceSpec<typeof subroles> = {
@@ -63,11 +67,12 @@ export const subroleSpec: ResourceSpec<typeof subroles> = {
     if (v.customerId == null) assertNotNarrowed(p, "subrole");
     assertPermissionsWithin(p, v.permissions, "The subrole");
   },
-  // Tokens of its holders carry the scopes of its old permissions: a change ends them.
-  onUpdate: (ctx, before, after) =>
-    JSON.stringify(before.permissions) === JSON.stringify(after.permissions)
-      ? []
-      : [...revokeUserTokens(ctx, eq(users.subroleId, before.id))],
+  // Its holders show it (Worth's subrole object): their versions (ETags) move on with any change.
+  // Tokens of its holders carry the scopes of its old permissions: a change of those ends them.
+  onUpdate: (ctx, before, after) => [
+    ctx.db.update(users).set({ version: NEXT_VERSION }).where(eq(users.subroleId, before.id)),
+    ...(JSON.stringify(before.permissions) === JSON.stringify(after.permissions) ? [] : revokeUserTokens(ctx, eq(users.subroleId, before.id))),
+  ],
 };
 
 export const groupSpec: ResourceSpec<typeof groups> = {
@@ -76,6 +81,13 @@ export const groupSpec: ResourceSpec<typeof groups> = {
   action: "group",
   uniques: [{ match: "groups.tenant_id, groups.name", subject: "group", field: "name", message: "Another group of this tenant has this name." }],
   inUseMessage: "The group still has members.",
+  // Its members show its name (CloudCockpit's groups): their versions (ETags) move on with a rename.
+  onUpdate: (ctx, before) => [
+    ctx.db
+      .update(users)
+      .set({ version: NEXT_VERSION })
+      .where(inArray(users.id, ctx.db.select({ id: userGroups.userId }).from(userGroups).where(eq(userGroups.groupId, before.id)))),
+  ],
   tenantWide: true,
 };
 

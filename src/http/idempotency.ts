@@ -46,7 +46,7 @@ export const IdempotencyHeaders = z.object({
 });
 
 /** Headers of a kept response that a client needs on a replay (the rest are the request's own). */
-const KEPT_HEADERS = ["content-type", "location"];
+const KEPT_HEADERS = ["content-type", "location", "etag"];
 
 const encoder = new TextEncoder();
 

@@ -6,6 +6,7 @@
 import { createRoute, z as zod, type OpenAPIHono, type RouteConfig, type RouteHandler, type z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Scope } from "../db/schema";
+import { ETAG_HEADER, IfMatchHeaders, IfNoneMatchHeaders } from "./etag";
 import { fingerprintRequest, IdempotencyHeaders } from "./idempotency";
 import { requireAdmin, requireScope } from "./middleware";
 import type { AppEnv } from "./types";
@@ -29,6 +30,13 @@ const NEEDS: Record<Access, string> = {
 };
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
+
+/**
+ * A user operation's part in ETags (src/http/etag.ts): `read` takes If-None-Match (304) and answers
+ * ETag; `write` takes If-Match (412, 428) and a PATCH answers the new ETag; `create` answers the new
+ * user's ETag.
+ */
+export type Versioned = "read" | "write" | "create";
 
 /** What every route of a surface has, added by its route factory so no route file repeats it. */
 export interface SurfaceDefaults {
@@ -64,14 +72,25 @@ export function surfaceRoute(d: SurfaceDefaults) {
     signature: `${Method} /${string}`,
     operationId: string,
     access: Access,
-    own: R & { description: string },
+    spec: R & { description: string; versioned?: Versioned },
     handler: RouteHandler<R & { method: Method; path: string }, AppEnv>,
   ) => {
     const [method, path] = signature.split(" ") as [Method, string];
+    const { versioned, ...own } = spec;
     const check = access === "admin" ? requireAdmin() : requireScope(access);
     const hasBody = own.request?.body !== undefined;
     const creates = method === "post";
-    const headers = creates ? (d.headers ? d.headers.extend(IdempotencyHeaders.shape) : IdempotencyHeaders) : d.headers;
+    const headers = [d.headers, creates ? IdempotencyHeaders : undefined, versioned === "read" ? IfNoneMatchHeaders : versioned === "write" ? IfMatchHeaders : undefined]
+      .filter((h) => h !== undefined)
+      .reduce<z.ZodObject | undefined>((all, h) => (all ? all.extend(h.shape) : h), undefined);
+    // Every success of a user's GET, PATCH and create carries its ETag (a DELETE's 204 has none).
+    const tagged = versioned !== undefined && method !== "delete";
+    const responses = Object.fromEntries(
+      Object.entries(own.responses as Record<string, { headers?: Record<string, unknown> }>).map(([status, r]) => [
+        status,
+        tagged && status.startsWith("2") ? { ...r, headers: { ...r.headers, ETag: ETAG_HEADER } } : r,
+      ]),
+    );
     const route = createRoute({
       ...own,
       method,
@@ -86,7 +105,9 @@ export function surfaceRoute(d: SurfaceDefaults) {
         ...d.errors,
         ...(hasBody ? d.bodyErrors : {}),
         ...(creates ? errorResponses(d.errorBody, {}, [422]) : {}),
-        ...own.responses,
+        ...(versioned === "write" ? errorResponses(d.errorBody, {}, [412, 428]) : {}),
+        ...(versioned === "read" ? { 304: { description: "Not Modified: the user is as the If-None-Match tag names it (no body)", headers: { ETag: ETAG_HEADER } } } : {}),
+        ...responses,
       } as R["responses"],
       middleware: [check, ...(hasBody && d.bodyMiddleware ? d.bodyMiddleware() : []), ...(creates ? [fingerprintRequest()] : [])],
     });
@@ -100,7 +121,9 @@ export const COMMON_ERRORS = {
   404: "Not found within the caller's reach (answered exactly like a missing one)",
   413: "Body over 64 KiB",
   415: "Body is not application/json",
+  412: "If-Match names another version of the user: it changed since it was read (nothing was changed)",
   422: "The Idempotency-Key was already used for another request (method, path, X-Tenant or body differ)",
+  428: "The tenant requires If-Match on user changes (requireIfMatch) and none was sent",
   429: "Rate limited; Retry-After says when to retry",
   500: "Internal error; the body says nothing more (the correlation id finds the log line)",
 } as const;

@@ -44,7 +44,9 @@ describe("admin users", () => {
       createdBy: "test-seeder",
       updatedAt: ISO,
       updatedBy: "test-seeder",
+      version: 1,
     });
+    expect(got.headers.get("etag")).toBe(`"${u.id}.1"`);
     expectNoSecrets(got.text);
     expect(dbTrips(got)).toBe(1);
     const list = await call("GET", `${base(t)}/users`, { token: t.admin, expect: 200 });

@@ -60,7 +60,11 @@ describe("/doc", () => {
       const creates = r.method === "post";
       if (creates) expect(op.parameters.find((p) => p.name === "Idempotency-Key")).toMatchObject({ in: "header", required: false, schema: { type: "string", pattern: "^[\\x21-\\x7E]{1,255}$" } });
       else expect(op.parameters.find((p) => p.name === "Idempotency-Key")).toBeUndefined();
-      const expected = [r.ok, ...COMMON, ...(r.body ? ["413", "415"] : []), ...(creates ? ["422"] : [])].sort();
+      // A user's PATCH and DELETE take If-Match (docs/concurrency.md): 412 and 428 are documented.
+      const writes = r.method === "patch" || r.method === "delete";
+      if (writes) expect(op.parameters.find((p) => p.name === "If-Match")).toMatchObject({ in: "header", required: false, schema: { type: "string" } });
+      else expect(op.parameters.find((p) => p.name === "If-Match")).toBeUndefined();
+      const expected = [r.ok, ...COMMON, ...(r.body ? ["413", "415"] : []), ...(creates ? ["422"] : []), ...(writes ? ["412", "428"] : [])].sort();
       expect(Object.keys(op.responses).sort()).toEqual(expected);
       for (const status of expected.filter((s) => s !== r.ok)) {
         const res = op.responses[status]!;

@@ -99,6 +99,17 @@ describe("documented statuses and bodies match the real ones", () => {
     return [await call("POST", path, { token: w.tenant.admin, body: body(1), headers }), await call("POST", path, { token: w.tenant.admin, body: body(2), headers })];
   };
 
+  /** A stale If-Match (412), then the same without one in a tenant that requires it (428): the tenant's flag is cleared again. */
+  const preconditionFailures = async (method: string, path: string, body?: Record<string, unknown>): Promise<Reply[]> => {
+    const o = { token: w.tenant.admin, ...(body ? { body } : {}) };
+    const stale = await call(method, path, { ...o, headers: { "If-Match": '"stale.1"' } });
+    const flag = (requireIfMatch: boolean) => call("PATCH", `/api/v1/tenants/${w.tenant.id}`, { token: w.tenant.admin, body: { requireIfMatch }, expect: 200 });
+    await flag(true);
+    const required = await call(method, path, o);
+    await flag(false);
+    return [stale, required];
+  };
+
   /** For each route: a request per status it can answer. */
   const scenarios: Record<RouteName, () => Promise<Reply[]>> = {
     "post /projects/{projectId}/customers": async () => [
@@ -159,6 +170,7 @@ describe("documented statuses and bodies match the real ones", () => {
         await call("PATCH", `${w.usersPath}/${crypto.randomUUID()}`, { token: w.tenant.admin, body: { enabled: false } }),
         await call("PATCH", path, { token: w.tenant.admin, raw: "x", headers: { "content-type": "text/plain" } }),
         await call("PATCH", path, { token: w.tenant.admin, body: { pad: "x".repeat(70_000) } }),
+        ...(await preconditionFailures("PATCH", path, { enabled: true })),
       ];
     },
     "delete /projects/{projectId}/customers/{customerId}/users/{userId}": async () => {
@@ -169,6 +181,7 @@ describe("documented statuses and bodies match the real ones", () => {
         await call("DELETE", `${w.usersPath}/x`, { token: w.tenant.admin }),
         await call("DELETE", path),
         await call("DELETE", path, { token: noScope }),
+        ...(await preconditionFailures("DELETE", `${w.usersPath}/${(await cortiUser(w)).id}`)),
       ];
     },
   };

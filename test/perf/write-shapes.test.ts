@@ -12,6 +12,7 @@ import { compareLoginShape } from "../../src/auth/token-service";
 import { compareCreateShape, type CreateUserInput } from "../../src/core/users/create-user";
 import { compareDeleteShape } from "../../src/core/users/delete-user";
 import type { UserAddress } from "../../src/core/users/get-user";
+import type { Preconditions } from "../../src/core/users/preconditions";
 import { compareUpdateShape, type UserPatch } from "../../src/core/users/update-user";
 import { compareListShape, type UserListQuery } from "../../src/core/users/query-users";
 import type { Scope } from "../../src/db/schema";
@@ -94,6 +95,13 @@ const patches: Record<string, () => UserPatch> = {
   },
 };
 
+/** The If-Match forms (src/core/users/preconditions.ts): none, `*`, tags (fresh values each time). */
+const conditions: Record<string, () => Preconditions> = {
+  "no If-Match": () => ({}),
+  "If-Match *": () => ({ ifMatch: "*" }),
+  "If-Match tags": () => ({ ifMatch: [`${uuid()}.${++n}`, `${uuid()}.1`] }),
+};
+
 describe("update and delete batches rendered once per form", () => {
   for (const [who, principal] of Object.entries(principals)) {
     for (const [where, address] of Object.entries(addresses)) {
@@ -104,12 +112,20 @@ describe("update and delete batches rendered once per form", () => {
           expect(cached).toEqual(direct);
         });
       }
-      it(`delete — ${who}: ${where}`, () => {
-        compareDeleteShape(ctxOf(principal()), address());
-        const [cached, direct] = compareDeleteShape(ctxOf(principal()), address());
-        expect(cached).toEqual(direct);
-        expect(cached).toHaveLength(3);
-      });
+      for (const [cond, condition] of Object.entries(conditions)) {
+        it(`update, names — ${who}: ${where}: ${cond}`, () => {
+          compareUpdateShape(ctxOf(principal()), address(), patches.names!(), condition());
+          const [cached, direct] = compareUpdateShape(ctxOf(principal()), address(), patches.names!(), condition());
+          expect(cached).toEqual(direct);
+        });
+        it(`delete — ${who}: ${where}: ${cond}`, () => {
+          compareDeleteShape(ctxOf(principal()), address(), condition());
+          const [cached, direct] = compareDeleteShape(ctxOf(principal()), address(), condition());
+          expect(cached).toEqual(direct);
+          // The user, whether its tenant requires If-Match, the event, the update.
+          expect(cached).toHaveLength(4);
+        });
+      }
     }
   }
 });

@@ -118,6 +118,16 @@ const idempotencyKey = fc.oneof(
   { weight: 1, arbitrary: fc.constant(OMIT) },
   { weight: 2, arbitrary: fc.stringMatching(/^[\x21-\x7E]{1,40}$/).map((k) => `${k}.${crypto.randomUUID()}`) },
 );
+
+/**
+ * The conditional headers of a user's GET, PATCH and DELETE, as a valid case sends them: absent, or
+ * ones that hold for any live user — If-Match `*`, If-None-Match naming no version (so the whole
+ * user is answered). A stale tag (412) or a matching one (304) is not a valid case's answer.
+ */
+const conditionals: Hints = {
+  "header:If-Match": fc.constantFrom(OMIT, "*", " * "),
+  "header:If-None-Match": fc.constantFrom(OMIT, '"no-such-version"', 'W/"x.0", "y.0"'),
+};
 const scopesArb = (admin: boolean) => fc.subarray(admin ? ["users:read", "users:write", "admin"] : ["users:read", "users:write"]);
 
 /** Hints and the token for one admin operation. */
@@ -129,6 +139,7 @@ export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
     "query:cursor": fc.constant(OMIT),
     "body.domain": uniqueDomain(),
     "header:Idempotency-Key": idempotencyKey,
+    ...conditionals,
   };
   if (kind && m?.[2]) {
     const pool = kind === "users" ? w.users : o.method === "DELETE" ? w.throwaway[kind] : (w as unknown as Record<string, Row[]>)[kind];
@@ -188,7 +199,7 @@ export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
 /** Hints and the token for one Worth, Corti or CloudCockpit operation, or the token endpoint. */
 export function dialectFixture(w: FuzzWorld, o: Operation): OpFixture {
   const [c0] = w.customers as [Row];
-  const hints: Hints = { "header:Idempotency-Key": idempotencyKey };
+  const hints: Hints = { "header:Idempotency-Key": idempotencyKey, ...conditionals };
   const deleting = o.method === "DELETE";
   // The DELETE operations of Corti and CloudCockpit each consume half of the throwaway users.
   const half = Math.floor(w.throwaway.users!.length / 2);

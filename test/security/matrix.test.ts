@@ -42,10 +42,13 @@ async function runCell({ row, principal, target }: Cell, seq: number): Promise<O
   // Every create runs with an Idempotency-Key (docs/concurrency.md), and is sent again below.
   const creates = method === "POST" && !row.route.endsWith("/token");
   if (creates) headers["Idempotency-Key"] = `matrix-${uniq}`;
+  const status = expected(row, principal, target);
+  // Every user write runs conditional (docs/concurrency.md): `*` where it is allowed; a stale tag
+  // where it is refused — which must not change the refusal (no 412 or 428 for a user out of reach).
+  if ((method === "PATCH" || method === "DELETE") && /\/users\/\{/.test(row.path)) headers["If-Match"] = status === row.ok ? "*" : '"00000000-0000-4000-8000-000000000000.1"';
   const body = row.body?.(v, uniq);
   const send = () => call(method, fill(row.path, v), { headers, ...(body === undefined ? {} : { body }) });
   const reply = await send();
-  const status = expected(row, principal, target);
   try {
     if (reply.status !== status) throw new Error(`expected ${status}, got ${reply.status}: ${reply.text.slice(0, 300)}`);
     if (status === row.ok) expectSurfaceSuccess(row, reply, v, body);

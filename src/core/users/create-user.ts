@@ -129,8 +129,8 @@ function createPlan(ctx: Ctx, input: CreateUserInput, passwordHash: string | nul
   // A fresh value no other row holds: the group links and the event key on (id, extAuthRefId), so
   // they are written only if this batch inserted the user.
   const extAuthRefId = ctx.newId();
-  const stored = { id, ...profile, status: input.status ?? "ACTIVE", emailVerified: false, isFirstLogin: true, extAuthRefId, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor };
-  const { passwordHash: _hash, ...auditedKnown } = { ...stored, emailNorm: undefined, firstNameFold: undefined, lastNameFold: undefined, passwordHash };
+  const stored = { id, ...profile, status: input.status ?? "ACTIVE", emailVerified: false, isFirstLogin: true, extAuthRefId, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor, version: 1 };
+  const { passwordHash: _hash, ...auditedKnown } = { ...stored, emailNorm: undefined, firstNameFold: undefined, lastNameFold: undefined, version: undefined, passwordHash };
   const plan = createShape(ctx, input, input.subrole ?? null, groupIds, {
     ...principalValues(ctx, now),
     ...Object.fromEntries(Object.entries(stored).map(([k, v]) => [`u.${k}`, typeof v === "boolean" ? Number(v) : v])),
@@ -211,7 +211,6 @@ const createStatements = new ShapeFamily<CreateArgs>((db, p, a) => {
     if (k === "resellerId") return sql`${source.resellerId}`;
     if (k === "subroleId") return subroleId;
     if (k === "deletedAt") return sql`null`;
-    if (k === "version") return sql`1`;
     return sql`${p(`u.${k}`)}`;
   });
   const inserted = sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.extAuthRefId} = ${extRef})`;

@@ -10,6 +10,7 @@ import { invalid, type FieldIssue } from "../errors";
 import { ShapeFamily } from "../../db/shapes";
 import { addressForm, addressOf, addressValues, addressWhere, assertPathCustomerClaim, builtUserQuery, readUser, type AddressForm, type UserAddress } from "./get-user";
 import { chosenSubroleSql, groupsOkSql, GuardMismatch, principalValues, shapeCtx, shapePrincipal, subroleWithinSql, userReachSql, type ShapePrincipal } from "./guards";
+import { assertPreconditions, preconditionForm, preconditionSql, preconditionValues, requirementQuery, type PreconditionForm, type Preconditions } from "./preconditions";
 import { fieldIssues, groupIssues, groupsQuery, mapUserWriteError, MAX_GROUPS, passwordIssues, pickSubrole, subroleQuery, type SubroleSelector } from "./rules";
 import { pickProfile, profileColumns, toUser, userFromRow, type DerivedColumns, type StoredUser, type SubroleRef, type User, type UserProfile } from "./view";
 
@@ -32,7 +33,7 @@ export interface UserPatch extends Partial<UserProfile> {
  * keyed on that event (the update, the group links, the revocation of older tokens). The checks
  * then run on what was read: a refusal is the precise answer it always was, and nothing was written.
  */
-export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, deps: { pepper: string }): Promise<User> {
+export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, deps: { pepper: string }, cond: Preconditions = {}): Promise<User> {
   // The claims decide before the body does (403 before 400), as in every verb.
   assertPathCustomerClaim(ctx, a.customerId, a.project);
   const issues: FieldIssue[] = fieldIssues(pickProfile(patch));
@@ -46,7 +47,7 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
   if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password, deps.pepper);
   const now = ctx.now();
-  const { key, args, values } = updateShape(ctx, a, patch, next, { emailNorm, firstNameFold, lastNameFold }, passwordHash, now);
+  const { key, args, values } = updateShape(ctx, a, patch, next, { emailNorm, firstNameFold, lastNameFold }, passwordHash, now, cond);
 
   let read;
   try {
@@ -55,11 +56,13 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
     mapUserWriteError(err);
   }
   const row = read.row;
-  const [subroleRows, groupRows, , updatedRows] = read.more as unknown as UpdateResults;
+  const [requirement, subroleRows, groupRows, , updatedRows] = read.more as unknown as UpdateResults;
   const wrote = (updatedRows as unknown[]).length > 0;
   const before = toUser(row);
   let result;
   try {
+    // The precondition first (RFC 9110 §13.2.2: once the target is known, before the change is weighed).
+    assertPreconditions(cond, before, Boolean(requirement[0]?.required));
     result = checked(ctx, patch, before, next, subroleRows, groupRows, issues);
   } catch (refusal) {
     if (wrote) throw new GuardMismatch("updateUser");
@@ -69,7 +72,7 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
   if (wrote !== changed) throw new GuardMismatch("updateUser");
   if (!changed) return before;
   return userFromRow(
-    { ...before, ...(next as Partial<StoredUser>), hasPassword: before.hasPassword || patch.password !== undefined, updatedAt: now, updatedBy: ctx.principal.sub },
+    { ...before, ...(next as Partial<StoredUser>), hasPassword: before.hasPassword || patch.password !== undefined, updatedAt: now, updatedBy: ctx.principal.sub, version: before.version + 1 },
     subrole,
     patch.groupIds !== undefined ? groupIds.map((id) => ({ id, name: groupRows.find((g) => g.id === id)?.name ?? "" })) : before.groups,
   );
@@ -113,7 +116,7 @@ const touchesGrant = (patch: UserPatch) => patch.subrole !== undefined || patch.
 const USER_COLUMNS: Record<string, SQLiteColumn> = getTableColumns(users);
 
 /** What the reads and the update of an update's batch return (after the user's read). */
-type UpdateResults = [Awaited<ReturnType<typeof subroleQuery>>, Awaited<ReturnType<typeof groupsQuery>>, unknown, { id: string }[]];
+type UpdateResults = [{ required: number }[], Awaited<ReturnType<typeof subroleQuery>>, Awaited<ReturnType<typeof groupsQuery>>, unknown, { id: string }[]];
 
 /** What decides the form of an update's batch (and so its key in the family below). */
 interface UpdateArgs {
@@ -128,10 +131,20 @@ interface UpdateArgs {
   groupsBad: boolean;
   password: boolean;
   statusInactive: boolean;
+  precondition: PreconditionForm;
 }
 
 /** The form of an update and the values of its placeholders. */
-function updateShape(ctx: Ctx, a: UserAddress, patch: UserPatch, next: Record<string, unknown>, derived: DerivedColumns, passwordHash: string | undefined, now: number) {
+function updateShape(
+  ctx: Ctx,
+  a: UserAddress,
+  patch: UserPatch,
+  next: Record<string, unknown>,
+  derived: DerivedColumns,
+  passwordHash: string | undefined,
+  now: number,
+  cond: Preconditions,
+) {
   const sel = patch.subrole;
   const ids = patch.groupIds;
   const definedDerived = Object.entries(derived).filter(([, v]) => v !== undefined);
@@ -145,8 +158,16 @@ function updateShape(ctx: Ctx, a: UserAddress, patch: UserPatch, next: Record<st
     groupsBad: ids !== undefined && (new Set(ids).size !== ids.length || ids.length > MAX_GROUPS),
     password: patch.password !== undefined,
     statusInactive: patch.status !== undefined && patch.status !== "ACTIVE",
+    precondition: preconditionForm(cond),
   };
-  const values: Record<string, unknown> = { ...principalValues(ctx, now), ...addressValues(a), eventId: ctx.newId(), expiresAt: now + ctx.tokenLifetimeSeconds * 1000, now };
+  const values: Record<string, unknown> = {
+    ...principalValues(ctx, now),
+    ...addressValues(a),
+    ...preconditionValues(cond),
+    eventId: ctx.newId(),
+    expiresAt: now + ctx.tokenLifetimeSeconds * 1000,
+    now,
+  };
   for (const [k, v] of Object.entries(next)) {
     values[`n.${k}`] = typeof v === "boolean" ? Number(v) : v;
     values[`nj.${k}`] = JSON.stringify(v);
@@ -180,7 +201,7 @@ const updateStatements = new ShapeFamily<UpdateArgs>((db, p, f) => {
   const groupIds = Array.from({ length: f.groups ?? 0 }, (_, i) => p(`g.${i}`) as string);
   const touches = f.subrole !== "keep" || f.password || f.next.includes("email");
   const newSubrole = f.subrole === "keep" ? undefined : sel === undefined ? sql`null` : chosenSubroleSql(sel, { tenantId: users.tenantId, customerId: users.customerId });
-  const guard: SQL[] = [addressWhere(ctx, a) as SQL, userReachSql(pr)];
+  const guard: SQL[] = [addressWhere(ctx, a) as SQL, userReachSql(pr), preconditionSql(f.precondition, p)];
   if (sel !== undefined) guard.push(sql`${newSubrole} is not null`);
   if (f.groups !== null) guard.push(f.groupsBad ? sql`0` : groupsOkSql(groupIds, users.tenantId));
   if (touches) {
@@ -208,7 +229,7 @@ const updateStatements = new ShapeFamily<UpdateArgs>((db, p, f) => {
 
   const eventId = p("eventId");
   const written = sql`(select ${auditEvents.targetId} from ${auditEvents} where ${auditEvents.id} = ${eventId})`;
-  const set: Record<string, unknown> = { updatedAt: p("now"), updatedBy: pr.sub };
+  const set: Record<string, unknown> = { updatedAt: p("now"), updatedBy: pr.sub, version: sql`${users.version} + 1` };
   for (const key of f.next) set[key] = p(`n.${key}`);
   for (const key of f.derived) set[key] = p(`d.${key}`);
   if (newSubrole !== undefined) set.subroleId = newSubrole;
@@ -220,6 +241,7 @@ const updateStatements = new ShapeFamily<UpdateArgs>((db, p, f) => {
   if (f.statusInactive) revokeWhen.push(sql`json_extract(${auditEvents.changes}, '$.status') is not null`);
   return [
     builtUserQuery(ctx, a),
+    requirementQuery(db, addressWhere(ctx, a) as SQL),
     subroleQuery(ctx, { user: addressWhere(ctx, a) }, sel ?? { id: p("sel.id") as string }),
     groupsQuery(ctx, groupIds),
     auditInsertFrom(
@@ -249,11 +271,11 @@ const updateStatements = new ShapeFamily<UpdateArgs>((db, p, f) => {
 });
 
 /** For tests: an update's cached statements, filled, against the same statements built with its values in place. */
-export function compareUpdateShape(ctx: Ctx, a: UserAddress, patch: UserPatch) {
+export function compareUpdateShape(ctx: Ctx, a: UserAddress, patch: UserPatch, cond: Preconditions = {}) {
   const { emailNorm, firstNameFold, lastNameFold, ...profile } = profileColumns(patch);
   const next: Record<string, unknown> = { ...profile };
   if (patch.status !== undefined) next.status = patch.status;
   if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
-  const { key, args, values } = updateShape(ctx, a, patch, next, { emailNorm, firstNameFold, lastNameFold }, patch.password === undefined ? undefined : "pbkdf2-sha256$test", ctx.now());
+  const { key, args, values } = updateShape(ctx, a, patch, next, { emailNorm, firstNameFold, lastNameFold }, patch.password === undefined ? undefined : "pbkdf2-sha256$test", ctx.now(), cond);
   return updateStatements.compare(key, args, values);
 }

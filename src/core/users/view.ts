@@ -85,6 +85,8 @@ export interface User extends UserProfile {
   createdBy: string;
   updatedAt: number;
   updatedBy: string;
+  /** 1 when created, incremented by every write that changes what the user shows: its ETag (./preconditions.ts). */
+  version: number;
 }
 
 /**
@@ -110,6 +112,7 @@ export const userSelection = {
   createdBy: users.createdBy,
   updatedAt: users.updatedAt,
   updatedBy: users.updatedBy,
+  version: users.version,
   subroleId: sql<string | null>`${subroles.id}`.as("sr_id"),
   subroleCode: sql<string | null>`${subroles.code}`.as("sr_code"),
   subroleLabel: sql<string | null>`${subroles.label}`.as("sr_label"),
@@ -173,6 +176,7 @@ const STORED_KEYS = [
   "createdBy",
   "updatedAt",
   "updatedBy",
+  "version",
 ] as const satisfies readonly (keyof StoredUser)[];
 
 /** A user from the row of `userSelection` (or of `userListSelection`, with its groups from the page's PAGE_GROUPS statement). */

@@ -171,6 +171,9 @@ export const UserSchema = z
     createdBy: z.string(),
     updatedAt: Iso,
     updatedBy: z.string(),
+    version: z.number().int().min(1).openapi({
+      description: 'Incremented by every change to the user; its ETag on every surface is "<id>.<version>" (If-Match on PATCH and DELETE).',
+    }),
   })
   .openapi("User");
 
@@ -242,5 +245,6 @@ export function userToWire(u: User): z.infer<typeof UserSchema> {
     createdBy: u.createdBy,
     updatedAt: new Date(u.updatedAt).toISOString(),
     updatedBy: u.updatedBy,
+    version: u.version,
   };
 }

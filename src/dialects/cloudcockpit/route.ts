@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import type { ZodError, ZodType } from "zod";
 import { DomainError, type FieldIssue } from "../../core/errors";
 import { errorResponses, surfaceRoute } from "../../http/openapi";
+import { tagged } from "../../http/etag";
 import { jsonBodies } from "../../http/middleware";
 import { zodIssues } from "../../http/errors";
 import type { AppEnv } from "../../http/types";
@@ -80,8 +81,8 @@ export const createdResponse = {
 } as const;
 
 /** Answers a create: 201, the id as a JSON string, Location of the user (addressed by e-mail). */
-export function created(c: Context<AppEnv>, user: { id: string; email: string }) {
-  return c.json(user.id, 201, { Location: `/v1/users/${encodeURIComponent(user.email)}` });
+export function created(c: Context<AppEnv>, user: { id: string; email: string; version: number }) {
+  return tagged(c.json(user.id, 201, { Location: `/v1/users/${encodeURIComponent(user.email)}` }), user);
 }
 
 export const bodyErrors = errorResponses(errorBody, {}, [413, 415]);

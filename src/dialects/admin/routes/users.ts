@@ -3,6 +3,7 @@ import { getUser } from "../../../core/users/get-user";
 import { listTenantUsers } from "../../../core/users/list-users";
 import { USER_STATUSES } from "../../../db/schema";
 import { coreCtx } from "../../../http/context";
+import { conditionalGet, ETAG_HEADER, IfNoneMatchHeaders } from "../../../http/etag";
 import { BEARER, json } from "../../../http/openapi";
 import type { AppEnv } from "../../../http/types";
 import { adminErrors } from "../errors";
@@ -45,12 +46,17 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
       tags: ["Users"],
       summary: "Get a user",
       security: BEARER,
-      request: { params: TenantParam.extend({ userId: Uuid.openapi({ param: { name: "userId", in: "path" } }) }) },
-      responses: { 200: json(UserSchema, "The user"), ...adminErrors },
+      request: { headers: IfNoneMatchHeaders, params: TenantParam.extend({ userId: Uuid.openapi({ param: { name: "userId", in: "path" } }) }) },
+      responses: {
+        200: { ...json(UserSchema, "The user"), headers: { ETag: ETAG_HEADER } },
+        304: { description: "Not Modified: the user is as the If-None-Match tag names it (no body)", headers: { ETag: ETAG_HEADER } },
+        ...adminErrors,
+      },
     }),
     async (c) => {
       const { tenantId, userId } = c.req.valid("param");
-      return c.json(userToWire(await getUser(coreCtx(c), { userId, tenant: { id: tenantId } })), 200);
+      const user = await getUser(coreCtx(c), { userId, tenant: { id: tenantId } });
+      return conditionalGet(c, user, () => c.json(userToWire(user), 200));
     },
   );
 }

@@ -10,6 +10,7 @@ export const { route, register } = cockpitRoute("post /customer/{customerId}/use
   description:
     "Creates a new User with the provided UserViewModel. Answers 201 with the new user's id as a JSON string and a Location header " +
     "(the user's PATCH/DELETE address). A duplicate e-mail or a taken id is a 400 naming `email` or `id`.",
+  versioned: "create",
   request: {
     params: CustomerPath,
     query: ResellerQuery,

@@ -11,6 +11,7 @@ export const { route, register } = cockpitRoute("post /reseller/{resellerId}/use
   description:
     "Creates a reseller-level user (it belongs to no customer). `role.name` must be a tenant-wide subrole code. Answers 201 with the new " +
     "user's id as a JSON string and a Location header. A reseller token may only name its own reseller.",
+  versioned: "create",
   request: {
     params: z.object({
       resellerId: Uuid.openapi({ param: { name: "resellerId", in: "path", required: true, description: "GUID Unique identifier for the reseller." } }),

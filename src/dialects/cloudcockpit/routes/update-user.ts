@@ -1,6 +1,7 @@
 /** PATCH /v1/users/{email} — changes a user of the tenant; every body field optional; 204. */
 import { z } from "@hono/zod-openapi";
 import { updateUser } from "../../../core/users/update-user";
+import { preconditions, tagged } from "../../../http/etag";
 import { coreCtx, passwordDeps } from "../../../http/context";
 import { cockpitRoute, namedTenant } from "../route";
 import { EmailParam, givenId, patchInput, UserPatchBody } from "../wire";
@@ -10,6 +11,7 @@ export const { route, register } = cockpitRoute("patch /users/{email}", "cloudco
   description:
     "Changes the user the e-mail names (case-insensitively) in the X-Tenant tenant. Absent fields are kept; `groups` replaces the " +
     "user's groups; a new `email` must be free. Answers 204.",
+  versioned: "write",
   request: {
     params: z.object({ email: EmailParam }),
     body: { required: true, description: "The fields to change.", content: { "application/json": { schema: UserPatchBody } } },
@@ -22,6 +24,6 @@ export const { route, register } = cockpitRoute("patch /users/{email}", "cloudco
   const body = c.req.valid("json");
 
   const userId = givenId(body.id);
-  await updateUser(coreCtx(c), { email, tenant: namedTenant(c), ...(userId !== undefined ? { userId } : {}) }, patchInput(body), passwordDeps(c));
-  return c.body(null, 204);
+  const user = await updateUser(coreCtx(c), { email, tenant: namedTenant(c), ...(userId !== undefined ? { userId } : {}) }, patchInput(body), passwordDeps(c), preconditions(c));
+  return tagged(c.body(null, 204), user);
 });

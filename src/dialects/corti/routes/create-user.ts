@@ -1,6 +1,7 @@
 /** POST /projects/{projectId}/customers/{customerId}/users — seed 003. */
 import { projectRef } from "../../../core/project-scope";
 import { createUser, type PlannedUser } from "../../../core/users/create-user";
+import { tagged } from "../../../http/etag";
 import { coreCtx, passwordDeps } from "../../../http/context";
 import { once } from "../../../http/idempotency";
 import { cortiConflict } from "../errors";
@@ -10,6 +11,7 @@ import { cortiRoute, json, jsonBody } from "./common";
 export const { route, register } = cortiRoute("post /projects/{projectId}/customers/{customerId}/users", "corti.createUser", "users:write", {
   summary: "Create a new user and add it to the customer",
   description: "With a password (16–64 Unicode code points, NFKC-normalised, never truncated) the user can log in at POST /auth/token at once.",
+  versioned: "create",
   request: { params: CustomerParams, body: jsonBody(UserCreate) },
   responses: {
     201: json(UserSchema, "User created successfully"),
@@ -20,5 +22,5 @@ export const { route, register } = cortiRoute("post /projects/{projectId}/custom
   const body = c.req.valid("json");
   const ctx = coreCtx(c);
   const input = { owner: { customerId, project: projectRef(ctx.principal, projectId) }, ...createInput(body) };
-  return once(c, (receipt) => createUser(ctx, input, passwordDeps(c), receipt), (user: PlannedUser) => c.json(userToWire(user), 201));
+  return once(c, (receipt) => createUser(ctx, input, passwordDeps(c), receipt), (user: PlannedUser) => tagged(c.json(userToWire(user), 201), user));
 });

@@ -1,6 +1,7 @@
 /** PATCH /projects/{projectId}/customers/{customerId}/users/{userId} — names, `enabled`, password; never the e-mail. */
 import { projectRef } from "../../../core/project-scope";
 import { updateUser } from "../../../core/users/update-user";
+import { preconditions, tagged } from "../../../http/etag";
 import { coreCtx, passwordDeps } from "../../../http/context";
 import { patchInput, UserParams, UserPatch, UserSchema, userToWire } from "../wire";
 import { cortiRoute, json, jsonBody } from "./common";
@@ -8,6 +9,7 @@ import { cortiRoute, json, jsonBody } from "./common";
 export const { route, register } = cortiRoute("patch /projects/{projectId}/customers/{customerId}/users/{userId}", "corti.updateUser", "users:write", {
   summary: "Update a user",
   description: "firstName, lastName, enabled (false: the user can no longer log in) and password. The e-mail cannot be changed here.",
+  versioned: "write",
   request: { params: UserParams, body: jsonBody(UserPatch) },
   responses: { 200: json(UserSchema, "The user as updated") },
 }, async (c) => {
@@ -19,6 +21,7 @@ export const { route, register } = cortiRoute("patch /projects/{projectId}/custo
     { userId, customerId, project: projectRef(ctx.principal, projectId) },
     patchInput(body),
     passwordDeps(c),
+    preconditions(c),
   );
-  return c.json(userToWire(user), 200);
+  return tagged(c.json(userToWire(user), 200), user);
 });

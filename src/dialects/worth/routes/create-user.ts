@@ -1,6 +1,7 @@
 /** POST /customers/{customerID}/users — seed 000. */
 import { z } from "@hono/zod-openapi";
 import { createUser, type PlannedUser } from "../../../core/users/create-user";
+import { tagged } from "../../../http/etag";
 import { coreCtx, passwordDeps } from "../../../http/context";
 import { once } from "../../../http/idempotency";
 import { worthRoute } from "../route";
@@ -12,6 +13,7 @@ export const { route, register } = worthRoute("post /customers/{customerID}/user
   description:
     "Creates a user under the customer. The subrole must be one of the customer's own or a tenant-wide one, with id and code agreeing. " +
     "A duplicate e-mail (case-insensitive, tenant-wide) is a 400 INVALID.",
+  versioned: "create",
   request: {
     params: z.object({ customerID: UuidParam("customerID") }),
     body: { required: true, content: { "application/json": { schema: CreateBody } } },
@@ -25,6 +27,6 @@ export const { route, register } = worthRoute("post /customers/{customerID}/user
   return once(
     c,
     (receipt) => createUser(coreCtx(c), input, passwordDeps(c), receipt),
-    (user: PlannedUser) => c.json({ status: "success" as const, message: "Customer user created.", data: { user_id: user.id } }, 200),
+    (user: PlannedUser) => tagged(c.json({ status: "success" as const, message: "Customer user created.", data: { user_id: user.id } }, 200), user),
   );
 });

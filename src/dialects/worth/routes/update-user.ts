@@ -1,6 +1,7 @@
 /** PATCH /customers/{customerID}/users/{userID} — seed 002. */
 import { z } from "@hono/zod-openapi";
 import { updateUser } from "../../../core/users/update-user";
+import { preconditions, tagged } from "../../../http/etag";
 import { coreCtx, passwordDeps } from "../../../http/context";
 import { worthRoute } from "../route";
 import { json } from "../../../http/openapi";
@@ -12,6 +13,7 @@ export const { route, register } = worthRoute("patch /customers/{customerID}/use
   description:
     "Changes any non-empty subset of first_name, last_name, email, mobile, subrole and status. An e-mail taken by another user is a 400 INVALID; " +
     "an unknown user is a 404 with errorCode INVALID, as Worth documents it.",
+  versioned: "write",
   request: {
     params: z.object({ customerID: UuidParam("customerID"), userID: UuidParam("userID") }),
     body: { required: true, content: { "application/json": { schema: PatchBody } } },
@@ -23,6 +25,6 @@ export const { route, register } = worthRoute("patch /customers/{customerID}/use
 }, async (c) => {
   const { customerID, userID } = c.req.valid("param");
   const patch = patchInput(c.req.valid("json"));
-  await worded(updateUser(coreCtx(c), { userId: userID, customerId: customerID }, patch, passwordDeps(c)), PATCH_WORDING);
-  return c.json({ status: "success" as const, message: "User details updated successfully" }, 200);
+  const user = await worded(updateUser(coreCtx(c), { userId: userID, customerId: customerID }, patch, passwordDeps(c), preconditions(c)), PATCH_WORDING);
+  return tagged(c.json({ status: "success" as const, message: "User details updated successfully" }, 200), user);
 });
