@@ -168,7 +168,8 @@ async function measured(child, url, opts, duration) {
   return { ...r, cpuMsPerRequest: r.total > 0 ? (cpuMs(child) - before) / r.total : null };
 }
 
-async function load(url, { method = "GET", headers = {}, body, setupRequest, connections = cfg.connections } = {}, duration) {
+/** `notModified`: the scenario's answers are 304s (a conditional GET), not 2xx. */
+async function load(url, { method = "GET", headers = {}, body, setupRequest, connections = cfg.connections, notModified = false } = {}, duration) {
   const requests = setupRequest ? [{ method, headers, setupRequest }] : undefined;
   const result = await autocannon({
     url,
@@ -185,7 +186,8 @@ async function load(url, { method = "GET", headers = {}, body, setupRequest, con
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
+    // Answers other than the scenario's own (2xx, or 304 for a conditional GET).
+    non2xx: notModified ? result.requests.total - result["3xx"] : result.non2xx,
   };
 }
 
@@ -273,6 +275,38 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
       opts: { method: "POST", headers: auth, setupRequest: body(() => ({ first_name: "W", last_name: "B", email: `w${unique()}@bench.test`, subrole: { id: subrole.id, code: "member", label: "Member" } })) },
     },
     {
+      // The cost of a key (docs/concurrency.md): the same create with a fresh Idempotency-Key each time.
+      name: "Worth create + Idempotency-Key",
+      floor: "write",
+      url: `${P}/auth/api/v1/customers/${customer.id}/users`,
+      opts: {
+        method: "POST",
+        headers: auth,
+        setupRequest: (req) => ({
+          ...req,
+          headers: { ...req.headers, "idempotency-key": `bench-${unique()}` },
+          body: JSON.stringify({ first_name: "W", last_name: "B", email: `i${unique()}@bench.test`, subrole: { id: subrole.id, code: "member", label: "Member" } }),
+        }),
+      },
+    },
+    {
+      // A retry: one key, one body; the first request creates, every later one replays it.
+      name: "Worth create, replayed (same key)",
+      floor: "write",
+      url: `${P}/auth/api/v1/customers/${customer.id}/users`,
+      opts: {
+        method: "POST",
+        headers: { ...auth, "idempotency-key": "bench-replayed" },
+        body: JSON.stringify({ first_name: "W", last_name: "B", email: "replayed@bench.test", subrole: { id: subrole.id, code: "member", label: "Member" } }),
+      },
+    },
+    {
+      name: "Worth get by id, If-None-Match (304)",
+      floor: "read",
+      url: `${P}/auth/api/v1/customers/${customer.id}/users/${someUser}`,
+      opts: { headers: { ...auth, "if-none-match": "*" }, notModified: true },
+    },
+    {
       name: "Corti create (no password)",
       floor: "write",
       url: `${P}/functions/v1/public/projects/bench/customers/main/users`,
@@ -306,7 +340,7 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
     },
   ];
 
-  // Check every scenario answers 2xx once before measuring it.
+  // Check every scenario answers as it should (2xx; 304 for the conditional GET) once before measuring it.
   for (const s of scenarios) {
     const r = await load(s.url, s.opts ?? {}, 1);
     if (r.non2xx > 0 || r.errors > 0) log(`warning: ${s.name} answered ${r.non2xx} non-2xx / ${r.errors} errors in its probe`);
