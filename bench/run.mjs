@@ -7,7 +7,8 @@
 // scenario. Every figure is reported as a ratio to the floor measured in the same run.
 //
 // Environment: BENCH_ROUNDS (3), BENCH_DURATION (5 s), BENCH_WARMUP (1 s), BENCH_CONNECTIONS (16),
-// BENCH_USERS (10000), BENCH_SCALE ("1000,100000": customer sizes for the list-latency check).
+// BENCH_USERS (10000), BENCH_SCALE ("1000,100000": customer sizes for the list-latency check),
+// BENCH_ONLY (a regular expression: only the scenarios whose names match, e.g. "create").
 import autocannon from "autocannon";
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
@@ -25,6 +26,7 @@ const cfg = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 16),
   users: Number(process.env.BENCH_USERS ?? 10_000),
   scale: (process.env.BENCH_SCALE ?? "1000,100000").split(",").map(Number).filter((n) => n > 0),
+  only: process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null,
 };
 const FLOOR_PORT = 8790;
 const PRODUCT_PORT = 8791;
@@ -339,6 +341,8 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
       opts: { headers: { ...auth, "x-tenant": domain }, connections: 1 },
     },
   ];
+
+  if (cfg.only) scenarios.splice(0, scenarios.length, ...scenarios.filter((s) => cfg.only.test(s.name)));
 
   // Check every scenario answers as it should (2xx; 304 for the conditional GET) once before measuring it.
   for (const s of scenarios) {

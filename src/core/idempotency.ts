@@ -12,9 +12,10 @@
  *    event exists — that is, only if the create happened. A refused create (any 4xx) stores nothing.
  * The retry's batch then fails on `front`, and the transport reads the record and replays it.
  */
-import { and, eq, gt, lte, sql } from "drizzle-orm";
-import { auditEvents, idempotencyKeys } from "../db/schema";
+import { and, eq, gt, lte, sql, type Placeholder } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { auditEvents, idempotencyKeys } from "../db/schema";
+import { Shape } from "../db/shapes";
 
 type BatchItem = import("drizzle-orm/batch").BatchItem<"sqlite">;
 
@@ -25,52 +26,70 @@ export const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const KEY_TAKEN_MARKER = "idempotency_key_taken";
 
 /** A key as the store scopes it: (tenant, principal, key). */
-export interface KeyScope {
+export type KeyScope = {
   /** The principal's tenant id, or '' for the platform. */
   tenantScope: string;
   principal: string;
   key: string;
-}
+};
 
 /** What a retry finds: the request's fingerprint and the sealed response. */
-export interface KeyRecord {
+export type KeyRecord = {
   fingerprint: string;
   sealed: string;
-}
+};
 
-const matches = (s: KeyScope) => and(eq(idempotencyKeys.tenantScope, s.tenantScope), eq(idempotencyKeys.principal, s.principal), eq(idempotencyKeys.key, s.key));
+// The statements are rendered once per isolate (src/db/shapes.ts): a key costs a create no
+// statement building, only its values.
+type ScopeValues = KeyScope & { now: number };
+const matches = (p: (name: keyof ScopeValues) => Placeholder) =>
+  and(eq(idempotencyKeys.tenantScope, p("tenantScope")), eq(idempotencyKeys.principal, p("principal")), eq(idempotencyKeys.key, p("key")));
 
 /**
  * Fails the batch it rides in when a live record of the key exists. SQLite has no RAISE outside
  * triggers: a JSON path without its `$` is an error whose text names it (as the revocation check,
  * src/db/client.ts), evaluated only for a row that exists.
  */
-export function abortWhenTaken(db: Db, scope: KeyScope, now: number): BatchItem {
-  return db
+const takenCheck = new Shape<ScopeValues>((db, p) =>
+  db
     .select({ taken: sql`json_extract('{}', ${KEY_TAKEN_MARKER})` })
     .from(idempotencyKeys)
-    .where(and(matches(scope), gt(idempotencyKeys.expiresAt, now)));
+    .where(and(matches(p), gt(idempotencyKeys.expiresAt, p("now")))),
+);
+
+const expiredDelete = new Shape<ScopeValues>((db, p) => db.delete(idempotencyKeys).where(and(matches(p), lte(idempotencyKeys.expiresAt, p("now")))));
+
+type RecordValues = ScopeValues & KeyRecord & { eventId: string; expiresAt: number };
+const recordInsert = new Shape<RecordValues>((db, p) =>
+  db
+    .insert(idempotencyKeys)
+    .select(
+      sql`select ${p("tenantScope")}, ${p("principal")}, ${p("key")}, ${p("fingerprint")}, ${p("sealed")}, ${p("now")}, ${p("expiresAt")} where exists (select 1 from ${auditEvents} where ${auditEvents.id} = ${p("eventId")})`,
+    ),
+);
+
+const KEY_RECORD = { fingerprint: idempotencyKeys.fingerprint, sealed: idempotencyKeys.sealed };
+const recordRead = new Shape<ScopeValues, KeyRecord>(
+  (db, p) => db.select(KEY_RECORD).from(idempotencyKeys).where(and(matches(p), gt(idempotencyKeys.expiresAt, p("now")))),
+  KEY_RECORD,
+);
+
+const scoped = (s: KeyScope, now: number): ScopeValues => ({ tenantScope: s.tenantScope, principal: s.principal, key: s.key, now });
+
+/** Fails the batch it rides in when a live record of the key exists (put it first). */
+export function abortWhenTaken(db: Db, scope: KeyScope, now: number): BatchItem {
+  return takenCheck.bind(db, scoped(scope, now));
 }
 
 /** The record of a key, written only if the audit event `eventId` exists (the create happened); an expired record of the key goes first. */
 export function recordKey(db: Db, scope: KeyScope, record: KeyRecord, eventId: string, now: number): BatchItem[] {
-  const happened = sql`exists (select 1 from ${auditEvents} where ${auditEvents.id} = ${eventId})`;
-  return [
-    db.delete(idempotencyKeys).where(and(matches(scope), lte(idempotencyKeys.expiresAt, now))),
-    db
-      .insert(idempotencyKeys)
-      .select(
-        sql`select ${scope.tenantScope}, ${scope.principal}, ${scope.key}, ${record.fingerprint}, ${record.sealed}, ${now}, ${now + KEY_LIFETIME_MS} where ${happened}`,
-      ),
-  ];
+  const values = scoped(scope, now);
+  return [expiredDelete.bind(db, values), recordInsert.bind(db, { ...values, ...record, eventId, expiresAt: now + KEY_LIFETIME_MS })];
 }
 
 /** The live record of a key, if any (a retry's second round trip). */
 export async function readKey(db: Db, scope: KeyScope, now: number): Promise<KeyRecord | undefined> {
-  const [row] = await db
-    .select({ fingerprint: idempotencyKeys.fingerprint, sealed: idempotencyKeys.sealed })
-    .from(idempotencyKeys)
-    .where(and(matches(scope), gt(idempotencyKeys.expiresAt, now)));
+  const [row] = await recordRead.bind(db, scoped(scope, now)).all();
   return row;
 }
 
