@@ -135,6 +135,15 @@ const routes: [string, () => Promise<unknown>][] = [
   ["Worth list (page 1, 10 items)", () => call("GET", `${W}?page=1&items_per_page=10`, { token })],
   ["Worth get by id", () => call("GET", `${W}/${someUser}`, { token })],
   ["Worth create", () => call("POST", W, { token, body: { first_name: "W", last_name: "B", email: `w${seq++}@profile.test`, subrole: { id: subrole.id, code: "member", label: "Member" } } })],
+  // The cost of an Idempotency-Key (docs/concurrency.md): the same create with a fresh key each time, and a replayed retry.
+  [
+    "Worth create + Idempotency-Key",
+    () => call("POST", W, { token, headers: { "idempotency-key": `p-${seq}` }, body: { first_name: "W", last_name: "B", email: `k${seq++}@profile.test`, subrole: { id: subrole.id, code: "member", label: "Member" } } }),
+  ],
+  [
+    "Worth create, replayed (same key)",
+    () => call("POST", W, { token, headers: { "idempotency-key": "p-replayed" }, body: { first_name: "W", last_name: "B", email: "replayed@profile.test", subrole: { id: subrole.id, code: "member", label: "Member" } } }),
+  ],
   ["CloudCockpit create", () => call("POST", `/v1/customer/${customer.id}/users`, { token, headers: { "x-tenant": "profile.example.com" }, body: { firstName: "C", lastName: "B", email: `c${seq++}@profile.test`, groups: [] } })],
   ["CloudCockpit full list (10,000 users)", () => call("GET", `/v1/customer/${customer.id}/users`, { token, headers: { "x-tenant": "profile.example.com" } })],
 ];
