@@ -17,6 +17,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { authConfig, type AuthEnv } from "../auth/config";
+import { seal, unseal } from "../core/credentials/sealing";
 import { DomainError } from "../core/errors";
 import { abortWhenTaken, KEY_TAKEN_MARKER, readKey, recordKey, type KeyScope, type Receipt } from "../core/idempotency";
 import { failedWith } from "../db/client";
@@ -74,39 +75,10 @@ export const fingerprintRequest = (): MiddlewareHandler<AppEnv> => async (c, nex
   await next();
 };
 
-// ---- sealing -----------------------------------------------------------------------------------
+// ---- sealing (src/core/credentials/sealing.ts) -------------------------------------------------
 
-const sealingKeys = new WeakMap<object, Promise<CryptoKey>>();
-
-/** AES-256-GCM key for kept responses, derived once per isolate from JWT_SECRET and PASSWORD_PEPPER. */
-function sealingKey(env: AuthEnv): Promise<CryptoKey> {
-  let key = sealingKeys.get(env);
-  if (key === undefined) {
-    const cfg = authConfig(env);
-    key = crypto.subtle
-      .importKey("raw", encoder.encode(`${cfg.secret}\u0000${cfg.pepper}`), "HKDF", false, ["deriveKey"])
-      .then((base) =>
-        crypto.subtle.deriveKey(
-          { name: "HKDF", hash: "SHA-256", salt: encoder.encode("customer-users/idempotency-keys"), info: encoder.encode("v1") },
-          base,
-          { name: "AES-GCM", length: 256 },
-          false,
-          ["encrypt", "decrypt"],
-        ),
-      );
-    sealingKeys.set(env, key);
-  }
-  return key;
-}
-
-function b64(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(text);
-}
-const unb64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
 /** The record is bound to its scope: a sealed response moved to another key does not open. */
-const scopeData = (s: KeyScope) => encoder.encode(`${s.tenantScope}\n${s.principal}\n${s.key}`);
+const scopeContext = (s: KeyScope) => `${s.tenantScope}\n${s.principal}\n${s.key}`;
 
 interface Kept {
   status: number;
@@ -114,19 +86,8 @@ interface Kept {
   body: string;
 }
 
-async function seal(kept: Kept, scope: KeyScope, env: AuthEnv): Promise<string> {
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const data = encoder.encode(JSON.stringify(kept));
-  const sealedBytes = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: scopeData(scope) }, await sealingKey(env), data));
-  return `v1.${b64(iv)}.${b64(sealedBytes)}`;
-}
-
-async function unseal(text: string, scope: KeyScope, env: AuthEnv): Promise<Kept> {
-  const [version, iv, data] = text.split(".");
-  if (version !== "v1" || iv === undefined || data === undefined) throw new Error("unknown sealed record");
-  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(iv), additionalData: scopeData(scope) }, await sealingKey(env), unb64(data));
-  return JSON.parse(new TextDecoder().decode(plain)) as Kept;
-}
+const sealKept = (kept: Kept, scope: KeyScope, env: AuthEnv) => seal(authConfig(env), "idempotency-keys", JSON.stringify(kept), scopeContext(scope));
+const unsealKept = async (text: string, scope: KeyScope, env: AuthEnv) => JSON.parse(await unseal(authConfig(env), "idempotency-keys", text, scopeContext(scope))) as Kept;
 
 // ---- answering ---------------------------------------------------------------------------------
 
@@ -157,7 +118,7 @@ export async function once<P, R extends P, T extends Response>(
           const v = answer.headers.get(h);
           if (v !== null) headers[h] = v;
         }
-        const sealed = await seal({ status: answer.status, headers, body: await answer.clone().text() }, scope, c.env);
+        const sealed = await sealKept({ status: answer.status, headers, body: await answer.clone().text() }, scope, c.env);
         return { front: abortWhenTaken(c.var.db, scope, now), back: recordKey(c.var.db, scope, { fingerprint, sealed }, eventId, now) };
       },
     };
@@ -174,7 +135,7 @@ export async function once<P, R extends P, T extends Response>(
         issues: [{ field: IDEMPOTENCY_KEY, message: "Already used with another method, path, X-Tenant or body." }],
       });
     }
-    const kept = await unseal(record.sealed, scope, c.env);
+    const kept = await unsealKept(record.sealed, scope, c.env);
     // The kept response, as the route rendered it (its type is the route's own).
     return new Response(kept.body, { status: kept.status, headers: { ...kept.headers, [REPLAYED]: "true" } }) as T;
   }
