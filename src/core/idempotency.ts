@@ -8,8 +8,8 @@
  * statements for the verb's batch:
  *  - `front`, first in the batch: fails the whole batch (nothing written) when a live record of
  *    the key exists — D1 runs one batch at a time, so a check and a write in one batch are atomic;
- *  - `back`, last: drops an expired record of the key and writes the new one, only if the audit
- *    event exists — that is, only if the create happened. A refused create (any 4xx) stores nothing.
+ *  - `back`, last: writes the key's record (replacing an expired one), only if the audit event
+ *    exists — that is, only if the create happened. A refused create (any 4xx) stores nothing.
  * The retry's batch then fails on `front`, and the transport reads the record and replays it.
  */
 import { and, eq, gt, lte, sql, type Placeholder } from "drizzle-orm";
@@ -57,15 +57,21 @@ const takenCheck = new Shape<ScopeValues>((db, p) =>
     .where(and(matches(p), gt(idempotencyKeys.expiresAt, p("now")))),
 );
 
-const expiredDelete = new Shape<ScopeValues>((db, p) => db.delete(idempotencyKeys).where(and(matches(p), lte(idempotencyKeys.expiresAt, p("now")))));
-
+/**
+ * The record, only if the create's audit event exists. A record of the key that is still there can
+ * only be an expired one (the batch's check failed it otherwise): it is replaced in place.
+ */
 type RecordValues = ScopeValues & KeyRecord & { eventId: string; expiresAt: number };
 const recordInsert = new Shape<RecordValues>((db, p) =>
   db
     .insert(idempotencyKeys)
     .select(
       sql`select ${p("tenantScope")}, ${p("principal")}, ${p("key")}, ${p("fingerprint")}, ${p("sealed")}, ${p("now")}, ${p("expiresAt")} where exists (select 1 from ${auditEvents} where ${auditEvents.id} = ${p("eventId")})`,
-    ),
+    )
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.tenantScope, idempotencyKeys.principal, idempotencyKeys.key],
+      set: { fingerprint: sql`excluded.fingerprint`, sealed: sql`excluded.sealed`, createdAt: sql`excluded.created_at`, expiresAt: sql`excluded.expires_at` },
+    }),
 );
 
 const KEY_RECORD = { fingerprint: idempotencyKeys.fingerprint, sealed: idempotencyKeys.sealed };
@@ -81,10 +87,9 @@ export function abortWhenTaken(db: Db, scope: KeyScope, now: number): BatchItem 
   return takenCheck.bind(db, scoped(scope, now));
 }
 
-/** The record of a key, written only if the audit event `eventId` exists (the create happened); an expired record of the key goes first. */
+/** The record of a key, written only if the audit event `eventId` exists (the create happened), replacing an expired one. */
 export function recordKey(db: Db, scope: KeyScope, record: KeyRecord, eventId: string, now: number): BatchItem[] {
-  const values = scoped(scope, now);
-  return [expiredDelete.bind(db, values), recordInsert.bind(db, { ...values, ...record, eventId, expiresAt: now + KEY_LIFETIME_MS })];
+  return [recordInsert.bind(db, { ...scoped(scope, now), ...record, eventId, expiresAt: now + KEY_LIFETIME_MS })];
 }
 
 /** The live record of a key, if any (a retry's second round trip). */
