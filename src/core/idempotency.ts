@@ -98,7 +98,7 @@ export async function readKey(db: Db, scope: KeyScope, now: number): Promise<Key
   return row;
 }
 
-/** Deletes up to `limit` expired records (the Cron Trigger, src/index.ts); returns how many. */
+/** Deletes up to `limit` expired records (the Cron Trigger, src/cron.ts); returns how many. */
 export async function purgeExpiredKeys(db: Db, now: number, limit: number): Promise<number> {
   const expired = db.select({ rowid: sql`rowid` }).from(idempotencyKeys).where(lte(idempotencyKeys.expiresAt, now)).limit(limit);
   const result = await db.delete(idempotencyKeys).where(sql`rowid in ${expired}`).run();
