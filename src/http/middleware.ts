@@ -59,6 +59,8 @@ export const requestContext = (): MiddlewareHandler<AppEnv> => async (c, next) =
       dbTrips: trips.count,
       correlationId,
     };
+    // A create answered from its Idempotency-Key's kept response (docs/concurrency.md).
+    if (c.res.headers.get("Idempotent-Replayed") === "true") line.replayed = true;
     if (err) {
       line.errorCode = err.code;
       if (err.code === "INTERNAL") line.errorKind = errorKind(err.cause);

@@ -9,7 +9,8 @@
  */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { buildApp } from "../../src/app";
 import { purgeKeys } from "../../src/cron";
 import worker from "../../src/index";
 import { call, dbTrips, unique, type Reply } from "../harness";
@@ -342,6 +343,40 @@ describe("keys are scoped to (tenant, principal, key)", () => {
     const r = await send(c, w, { ...req, headers: { "X-Tenant": v.tenant.domain } }, key, { token: w.platform });
     expect(r.status).toBe(422);
     expect(r.body).toEqual(c.reused(r));
+  });
+});
+
+describe("the request log", () => {
+  it("a replay's log line says replayed: true, and carries nothing of the kept response", async () => {
+    const w = await setup();
+    const c = CASES.find((x) => x.name === "admin: create accounts")!;
+    const req = c.request(w, unique("log"));
+    const key = crypto.randomUUID();
+    // The app with its request log on, the lines captured.
+    const app = buildApp();
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    const ctx = createExecutionContext();
+    const post = () =>
+      app.fetch(
+        new Request(`http://api.test${req.path}`, { method: "POST", headers: { authorization: `Bearer ${w.tenant.admin}`, "content-type": "application/json", "Idempotency-Key": key }, body: JSON.stringify(req.body) }),
+        { ...env, REQUEST_LOG: "on" },
+        ctx,
+      );
+    let secret: string;
+    try {
+      secret = ((await (await post()).json()) as { clientSecret: string }).clientSecret;
+      await (await post()).text();
+      await waitOnExecutionContext(ctx);
+    } finally {
+      spy.mockRestore();
+    }
+    const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "request");
+    expect(requests.map((l) => [l.status, l.replayed ?? false, l.dbTrips])).toEqual([
+      [201, false, 1],
+      [201, true, 2],
+    ]);
+    expect(lines.join("\n")).not.toContain(secret);
   });
 });
 
