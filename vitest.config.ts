@@ -9,8 +9,28 @@ import { JWKS_PUBLIC, JWKS_TEST_ISSUER, JWKS_TEST_URL } from "./test/fixtures/jw
  * `jku`/`x5u` header never makes the Worker fetch anything.
  */
 let refusedOutbound = 0;
+
+/**
+ * Webhook receivers (test/webhooks/): `https://receiver.test/<behaviour>/<name>` records every
+ * delivery by name and answers by its behaviour — `ok` 200; `fail-N` 500 for the first N attempts,
+ * then 200; `never` 503 — and `https://receiver.test/__received/<name>` lists what arrived.
+ */
+const received = new Map<string, { headers: Record<string, string>; body: string; at: number }[]>();
+async function receiver(request: Request, url: URL): Promise<Response> {
+  const [, behaviour = "", name = ""] = url.pathname.split("/");
+  if (behaviour === "__received") return Response.json(received.get(name) ?? []);
+  const list = received.get(name) ?? [];
+  list.push({ headers: Object.fromEntries(request.headers), body: await request.text(), at: Date.now() });
+  received.set(name, list);
+  const failFirst = /^fail-(\d+)$/.exec(behaviour);
+  if (behaviour === "never") return new Response("down", { status: 503 });
+  if (failFirst && list.length <= Number(failFirst[1])) return new Response("not yet", { status: 500 });
+  return new Response("ok");
+}
+
 async function outbound(request: Request): Promise<Response> {
   const url = new URL(request.url);
+  if (url.host === "receiver.test") return receiver(request, url);
   if (request.url === JWKS_TEST_URL) return Response.json({ keys: [JWKS_PUBLIC] });
   if (url.host === "outbound.test" && url.pathname === "/refused") return Response.json({ refused: refusedOutbound });
   refusedOutbound++;
@@ -43,6 +63,8 @@ export default defineConfig(async () => {
                   SERVER_TIMING: "on",
                   REQUEST_LOG: "off",
                   RATE_LIMITS: "off",
+                  // Webhook retries without waiting (the backoff's formula has its own test).
+                  WEBHOOK_RETRY_BASE_SECONDS: "0",
                 },
               },
             }),

@@ -1,5 +1,6 @@
 import { buildApp } from "./app";
-import { purgeKeys } from "./cron";
+import { cron } from "./cron";
+import { consume } from "./webhooks/consumer";
 import type { AppBindings } from "./http/types";
 
 // Built once per isolate: routes, schemas and the OpenAPI registry are never rebuilt per request.
@@ -7,6 +8,8 @@ const app = buildApp();
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
-  // The Cron Trigger of wrangler.toml: the expired Idempotency-Key records go (src/cron.ts).
-  scheduled: (_controller, env, ctx) => ctx.waitUntil(purgeKeys(env)),
+  // The Cron Trigger of wrangler.toml (src/cron.ts): expired Idempotency-Key records go; events a crash left unqueued are sent.
+  scheduled: (_controller, env, ctx) => ctx.waitUntil(cron(env)),
+  // The webhook Queue and its dead-letter queue (src/webhooks/consumer.ts).
+  queue: (batch, env) => consume(batch as MessageBatch<{ eventId: string }>, env),
 } satisfies ExportedHandler<AppBindings>;

@@ -1,11 +1,11 @@
-import { and, asc, eq, gte, type SQL } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gte, type SQL } from "drizzle-orm";
 import { auditEvents } from "../db/schema";
 import { narrowedAuditWhere } from "./ceiling";
 import type { Ctx } from "./context";
 import { assertTenantClaim } from "./resources";
 import { exactFilters, tenantPage, type PageInput } from "./tenant-page";
 
-export type AuditEventRow = typeof auditEvents.$inferSelect;
+export type AuditEventRow = Omit<typeof auditEvents.$inferSelect, "queuedAt">;
 
 export interface AuditFilter {
   correlationId?: string;
@@ -17,6 +17,9 @@ export interface AuditFilter {
 }
 
 /** A tenant's audit trail, oldest first, keyed by (at, id). */
+/** An event as the admin API shows it: every column but the outbox's bookkeeping (`queued_at`). */
+const { queuedAt: _queuedAt, ...PUBLIC_COLUMNS } = getTableColumns(auditEvents);
+
 export async function listAuditEvents(
   ctx: Ctx,
   tenantId: string,
@@ -33,7 +36,7 @@ export async function listAuditEvents(
   if (filter.since !== undefined) conditions.push(gte(t.at, filter.since));
   const query = (after: SQL | undefined) =>
     ctx.db
-      .select()
+      .select(PUBLIC_COLUMNS)
       .from(t)
       .where(and(...conditions, after))
       .orderBy(asc(t.at), asc(t.id))

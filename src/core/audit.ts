@@ -1,6 +1,7 @@
 import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import { auditEvents } from "../db/schema";
 import type { Ctx } from "./context";
+import { queuedAtOnInsert } from "./webhooks/outbox";
 
 export interface AuditInput {
   /** A fresh id given by the caller when a later statement of the batch keys on the event (../idempotency.ts). */
@@ -40,9 +41,10 @@ export function auditInsert(ctx: Ctx, input: AuditInput, onlyIf?: SQL) {
     correlationId: ctx.correlationId,
     changes,
   };
-  if (onlyIf === undefined) return ctx.db.insert(auditEvents).values(row);
+  const queuedAt = queuedAtOnInsert(input.tenantId, row.at);
+  if (onlyIf === undefined) return ctx.db.insert(auditEvents).values({ ...row, queuedAt });
   // INSERT … SELECT <values> WHERE <condition>: the columns in table order, each encoded as drizzle would.
-  const values = Object.entries(getTableColumns(auditEvents)).map(([k, col]) => sql.param(row[k as keyof typeof row], col));
+  const values = Object.entries(getTableColumns(auditEvents)).map(([k, col]) => (k === "queuedAt" ? queuedAt : sql.param(row[k as keyof typeof row], col)));
   return ctx.db.insert(auditEvents).select(sql`select ${sql.join(values, sql`, `)} where ${onlyIf}`);
 }
 
@@ -87,6 +89,7 @@ export function auditInsertFrom(ctx: Ctx, e: AuditFromRow, from: SQL) {
     customerId: e.customerId,
     correlationId: sql`${ctx.correlationId}`,
     changes: e.changes,
+    queuedAt: queuedAtOnInsert(e.tenantId, ctx.now()),
   };
   const ordered = Object.keys(getTableColumns(auditEvents)).map((k) => values[k as keyof typeof values]);
   return ctx.db.insert(auditEvents).select(sql`select ${sql.join(ordered, sql`, `)} ${from}`);

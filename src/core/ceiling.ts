@@ -12,7 +12,7 @@
  *     accounts narrowed to it) and only reads what lies there or is tenant-wide configuration.
  * A grant beyond the ceiling is FORBIDDEN (403 in every dialect) and writes nothing.
  */
-import { eq, inArray, isNull, or, type SQL } from "drizzle-orm";
+import { eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import { QueryBuilder, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { accounts, customers, projects, subroles, type Permission, type Role, type Scope } from "../db/schema";
 import { forbidden, type Subject } from "./errors";
@@ -99,6 +99,9 @@ export function narrowedWhere(p: Principal, subject: Subject): SQL | undefined {
       return eq(accounts.projectId, p.projectId);
     case "subrole":
       return or(isNull(subroles.customerId), inArray(subroles.customerId, projectCustomerIds(p.projectId)));
+    case "webhook":
+      // Subscriptions carry every customer's events and their deliveries: not a narrowed principal's.
+      return sql`0`;
     default:
       return undefined; // resellers, groups, the tenant itself: tenant-wide configuration, readable.
   }

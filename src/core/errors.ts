@@ -42,7 +42,8 @@ export type Subject =
   | "user"
   | "route"
   | "email"
-  | "credentials";
+  | "credentials"
+  | "webhook";
 
 export interface DomainErrorOptions {
   issues?: FieldIssue[];

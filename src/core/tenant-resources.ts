@@ -3,7 +3,7 @@
  * resources.ts; what is here is only what differs: references, unique indexes, cross-field rules.
  */
 import { eq, inArray, sql } from "drizzle-orm";
-import { accounts, customers, groups, projects, resellers, subroles, userGroups, users } from "../db/schema";
+import { accounts, customers, groups, projects, resellers, subroles, userGroups, users, webhooks } from "../db/schema";
 import { assertAccountWithin, assertNotNarrowed, assertPermissionsWithin, narrowed } from "./ceiling";
 import { forbidden, type FieldIssue } from "./errors";
 import type { RefCheck, ResourceSpec } from "./resources";
@@ -129,4 +129,16 @@ export const accountSpec: ResourceSpec<typeof accounts> = {
   // disabling the account, ends the tokens issued before it; a deleted account leaves a tombstone.
   onUpdate: (ctx, before, after) => (GRANT_FIELDS.some((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f])) ? [...revokeTokens(ctx, before.id)] : []),
   onDelete: (ctx, before) => [...revokeTokens(ctx, before.id)],
+};
+
+export const webhookSpec: ResourceSpec<typeof webhooks> = {
+  subject: "webhook",
+  table: webhooks,
+  action: "webhook",
+  uniques: [],
+  inUseMessage: "The subscription cannot be removed.",
+  // Sealed, and never in an audit event even so.
+  secretColumns: ["secret", "previousSecret"],
+  refs: (v) => ref("customerId", "customer", customers, v.customerId),
+  tenantWide: true,
 };

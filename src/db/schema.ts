@@ -243,8 +243,12 @@ export const auditEvents = sqliteTable(
     correlationId: text("correlation_id").notNull(),
     /** Changed fields: `{field: {from, to}}`; never secrets or hashes. */
     changes: text("changes", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** When the event was handed to the webhook Queue (null until then): the outbox (docs/webhooks.md). */
+    queuedAt: integer("queued_at"),
   },
   (t) => [
+    // The outbox: events not yet handed to the Queue, oldest first (the after-response flush and the sweep).
+    index("audit_unqueued_idx").on(t.at).where(sql`${t.queuedAt} IS NULL`),
     index("audit_tenant_at_idx").on(t.tenantId, t.at, t.id),
     index("audit_tenant_correlation_idx").on(t.tenantId, t.correlationId, t.at, t.id),
     index("audit_tenant_target_idx").on(t.tenantId, t.targetId, t.at, t.id),
@@ -312,4 +316,57 @@ export const idempotencyKeys = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantScope, t.principal, t.key], name: "idempotency_keys_pk" }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * Webhook subscriptions (docs/webhooks.md): where a tenant's events go. `secret` is the signing
+ * secret, sealed (src/core/credentials/sealing.ts); while a rotated one still signs (24 hours),
+ * `previous_secret` holds it until `previous_until`.
+ */
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    url: text("url").notNull(),
+    /** Event types, or ["*"]. */
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    /** Only this customer's events, when set. */
+    customerId: text("customer_id").references(() => customers.id),
+    description: text("description"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    secret: text("secret").notNull(),
+    previousSecret: text("previous_secret"),
+    previousUntil: integer("previous_until"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("webhooks_tenant_created_idx").on(t.tenantId, t.createdAt, t.id)],
+);
+
+export const DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
+
+/** One row per (subscription, event): its latest attempt; `attempts` counts them. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    webhookId: text("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    attempts: integer("attempts").notNull(),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull(),
+    responseStatus: integer("response_status"),
+    durationMs: integer("duration_ms"),
+    /** What went wrong, in words of ours (never the receiver's body). */
+    error: text("error"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("webhook_deliveries_event_uq").on(t.webhookId, t.eventId), index("webhook_deliveries_webhook_created_idx").on(t.webhookId, t.createdAt, t.id)],
 );

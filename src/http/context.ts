@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import { authConfig } from "../auth/config";
 import { CLOCK_LEEWAY_SECONDS } from "../auth/tokens";
 import type { Ctx } from "../core/context";
-import type { AppEnv } from "./types";
+import type { WebhookDeps } from "../core/webhooks/subscriptions";
+import type { AppBindings, AppEnv } from "./types";
 
 /** The core's view of this request: its db handle, principal and correlation id. */
 export function coreCtx(c: Context<AppEnv>): Ctx {
@@ -14,6 +15,11 @@ export function coreCtx(c: Context<AppEnv>): Ctx {
     newId: () => crypto.randomUUID(),
     tokenLifetimeSeconds: authConfig(c.env).ttlSeconds + CLOCK_LEEWAY_SECONDS + 1,
   };
+}
+
+/** What webhook subscriptions need: the secrets that seal their signing secrets, and whether private URLs are allowed (development). */
+export function webhookDeps(env: AppBindings): WebhookDeps {
+  return { secrets: authConfig(env), allowPrivateUrls: env.WEBHOOKS_ALLOW_PRIVATE_URLS === "on" };
 }
 
 /** What the user verbs need besides the context: the pepper for password hashing. */

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { authConfig } from "../auth/config";
 import { verifyAccessToken } from "../auth/tokens";
 import { DomainError, forbidden, invalid, unauthenticated } from "../core/errors";
+import { flushEvents } from "../core/webhooks/outbox";
 import { BOOKMARK_PATTERN, openDb } from "../db/client";
 import type { Scope } from "../db/schema";
 import { errorKind } from "./errors";
@@ -67,6 +68,8 @@ export const requestContext = (): MiddlewareHandler<AppEnv> => async (c, next) =
     }
     console.log(JSON.stringify(line));
   }
+  // A write that succeeded hands its events to the webhook Queue, after its response (src/core/webhooks/outbox.ts).
+  if (!READS.has(c.req.method) && c.res.status < 400 && trips.count > 0) deferred.push(() => flushEvents(db, c.env.EVENTS, { correlationId }));
   for (const work of deferred) c.executionCtx.waitUntil(work().catch((err: unknown) => console.log(JSON.stringify({ level: "error", msg: "after response", errorKind: errorKind(err), correlationId }))));
 };
 

@@ -23,7 +23,7 @@ beforeAll(async () => {
 /** A real value for each path parameter of an operation (ids in their uuid form). */
 function realParams(o: Operation): Record<string, string> {
   const out: Record<string, string> = {};
-  const kind = /\/tenants\/\{tenantId\}\/([a-z-]+)\/\{id\}$/.exec(o.path)?.[1];
+  const kind = /\/tenants\/\{tenantId\}\/([a-z-]+)\/\{id\}(?:\/deliveries)?$/.exec(o.path)?.[1];
   for (const p of (o.op.parameters ?? []).filter((x) => x.in === "path")) {
     const value = (() => {
       switch (p.name) {

@@ -5,7 +5,8 @@
  */
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
-import { unique, type Tenant } from "../harness";
+import { EVENT_TYPES } from "../../src/core/webhooks/events";
+import { create, unique, type Tenant } from "../harness";
 import { world, type AccountSpec, type UserSpec } from "../world";
 import { OMIT, uniqueDomain, uniqueEmail, type Doc, type Hints, type OpFixture, type Operation } from "./fuzz-engine";
 
@@ -25,6 +26,8 @@ export interface FuzzWorld {
   subroles: Row[];
   groups: Row[];
   accounts: Row[];
+  /** Webhook subscriptions, delivering to the tests' receiver (vitest.config.ts). */
+  webhooks: Row[];
   /** Users of customers[0] (customers[0] has project projects[0] and a key). */
   users: Row[];
   /** A user of customers[0] with a password, and that password. */
@@ -75,9 +78,13 @@ export async function buildWorld(doc: Doc, opts: { throwaway?: string[] } = {}):
       ...spare("users", (i) => worthUser(`${unique(`t${i}`)}@fuzz.example.com`)),
     ],
   });
+  // Webhook subscriptions (the world helper has none): two of the world's own, then the throwaway ones.
+  const hooks = await Promise.all(
+    Array.from({ length: 2 + spare("webhooks", () => 0).length }, () => create(w.tenant, "webhooks", { url: `https://receiver.test/ok/${unique("fuzz")}`, events: ["*"] }) as Promise<Row>),
+  );
   // Each kind's rows in the order of their specs: the world's own first, then its throwaway ones.
-  const own = { projects: 2, resellers: 2, customers: 3, subroles: 2, groups: 3, accounts: 3, users: 9 } as const;
-  const rows: Record<keyof typeof own, Row[]> = { ...w, users: w.users.map((u) => ({ id: u.id, email: u.email })) };
+  const own = { projects: 2, resellers: 2, customers: 3, subroles: 2, groups: 3, accounts: 3, webhooks: 2, users: 9 } as const;
+  const rows: Record<keyof typeof own, Row[]> = { ...w, webhooks: hooks, users: w.users.map((u) => ({ id: u.id, email: u.email })) };
   const throwaway: Record<string, Row[]> = {};
   for (const kind of opts.throwaway ?? []) {
     if (!(kind in own)) throw new Error(kind);
@@ -94,6 +101,7 @@ export async function buildWorld(doc: Doc, opts: { throwaway?: string[] } = {}):
     subroles: rows.subroles.slice(0, own.subroles),
     groups: rows.groups.slice(0, own.groups),
     accounts: rows.accounts.slice(0, own.accounts),
+    webhooks: rows.webhooks.slice(0, own.webhooks),
     // The password login's user (the ninth) is not one of the users the operations point at.
     users: rows.users.slice(0, 8),
     login,
@@ -132,7 +140,7 @@ const scopesArb = (admin: boolean) => fc.subarray(admin ? ["users:read", "users:
 
 /** Hints and the token for one admin operation. */
 export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
-  const m = /^\/api\/v1\/tenants(?:\/\{tenantId\}(?:\/([a-z-]+)(?:\/\{(\w+)\})?)?)?$/.exec(o.path);
+  const m = /^\/api\/v1\/tenants(?:\/\{tenantId\}(?:\/([a-z-]+)(?:\/\{(\w+)\}(\/deliveries)?)?)?)?$/.exec(o.path);
   const kind = m?.[1];
   const hints: Hints = {
     "path:tenantId": fc.oneof({ weight: 6, arbitrary: fc.constant(w.tenant.id) }, { weight: 1, arbitrary: fc.uuid() }),
@@ -142,7 +150,7 @@ export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
     ...conditionals,
   };
   if (kind && m?.[2]) {
-    const pool = kind === "users" ? w.users : o.method === "DELETE" ? w.throwaway[kind] : (w as unknown as Record<string, Row[]>)[kind];
+    const pool = kind === "users" ? w.users : o.method === "DELETE" && !m[3] ? w.throwaway[kind] : (w as unknown as Record<string, Row[]>)[kind];
     // PATCH of an account never targets the client the other cases authenticate with.
     const rows = kind === "accounts" && o.method !== "DELETE" ? pool!.slice(1) : pool!;
     hints[`path:${m[2]}`] = realOr(rows);
@@ -182,6 +190,13 @@ export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
       hints["query:customerId"] = realOr(w.customers);
       hints["query:resellerId"] = realOr(w.resellers);
       hints["query:email"] = realOr(w.users, "email", uniqueEmail());
+      break;
+    case "webhooks":
+      // Always a URL the receiver answers (a refused one is its own test: test/webhooks/); any events.
+      hints["body.url"] = fc.string({ minLength: 1, maxLength: 20 }).map((s) => `https://receiver.test/ok/${encodeURIComponent(s)}-${unique("f")}`);
+      hints["body.customerId"] = fc.constantFrom(null, ...w.customers.map((c) => c.id));
+      // Types never repeat (the schema's uniqueItems).
+      hints["body.events"] = fc.oneof(fc.constant(["*"]), fc.subarray([...EVENT_TYPES], { minLength: 1 }));
       break;
     case "audit-events":
       hints["query:actorId"] = fc.constantFrom(w.accounts[0]!.id, crypto.randomUUID());

@@ -256,7 +256,7 @@ export type Surface = "admin" | "worth" | "corti" | "cloudcockpit" | "oauth" | "
 /** Cross-dialect equivalences: rows of one op act on the same target through different surfaces. */
 export type Op = "users.list" | "users.create" | "users.update" | "users.delete" | "customers.list" | "customers.create" | "customers.update";
 /** Destructive rows get a fresh item per cell in the target's tenant (its id replaces the placeholder of that name). */
-export type Fresh = "projects" | "resellers" | "customers" | "subroles" | "groups" | "accounts" | "cortiUser" | "ccUser";
+export type Fresh = "projects" | "resellers" | "customers" | "subroles" | "groups" | "accounts" | "webhooks" | "cortiUser" | "ccUser";
 export type Values = Record<string, string>;
 
 export interface Row {
@@ -334,6 +334,13 @@ const ADMIN_KINDS: AdminKind[] = [
     // An account narrowed to B's project is beyond its ceiling (403); B's accounts are absent for it.
     narrowed: { ...IN_PROJECT, create: "OK 403 403 403" },
   },
+  {
+    kind: "webhooks",
+    create: (_v, u) => ({ url: `https://receiver.test/ok/${u}`, events: ["user.created"] }),
+    patch: () => ({ description: "Renamed" }),
+    // Subscriptions carry every customer's events: a narrowed admin neither writes nor sees one (an empty list, 404).
+    narrowed: { ...TENANT_WIDE, get: "404 404 403 404" },
+  },
 ];
 
 const adminRows: Row[] = [
@@ -354,6 +361,14 @@ const adminRows: Row[] = [
   { route: "GET /api/v1/tenants/{tenantId}/users", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/users` },
   { route: "GET /api/v1/tenants/{tenantId}/users/{userId}", surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/users/{user}`, returnsId: { at: "id", value: "user" } },
   { route: "GET /api/v1/tenants/{tenantId}/audit-events", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/audit-events` },
+  {
+    route: "GET /api/v1/tenants/{tenantId}/webhooks/{id}/deliveries",
+    surface: "admin",
+    ok: 200,
+    grid: G.adminItem,
+    path: `${A}/{home}/webhooks/{webhooks}/deliveries`,
+    narrowed: "404 404 403 404",
+  },
 ];
 
 const tokenRows: Row[] = [

@@ -38,6 +38,7 @@ interface CustomerSide {
   group: { id: string };
   account: { id: string; clientId: string; clientSecret: string };
   user: { id: string; email: string };
+  webhook: { id: string };
 }
 
 /**
@@ -62,7 +63,7 @@ function sideSpecs(n: number) {
 }
 
 /** Customer `i` of a world made of sideSpecs(), with everything around it. */
-function sideOf(w: Omit<World, "tokens">, i: number): CustomerSide {
+function sideOf(w: Omit<World, "tokens">, i: number, webhook: { id: string }): CustomerSide {
   const at = <R>(rows: R[], j = i) => rows[j] as R;
   const customer = at(w.customers);
   return {
@@ -75,6 +76,7 @@ function sideOf(w: Omit<World, "tokens">, i: number): CustomerSide {
     group: at(w.groups),
     account: at(w.accounts),
     user: at(w.users),
+    webhook,
   };
 }
 
@@ -97,11 +99,14 @@ function valuesOf(s: CustomerSide): Values {
     subroles: s.subrole.id,
     groups: s.group.id,
     accounts: s.account.id,
+    webhooks: s.webhook.id,
     clientId: s.account.clientId,
     clientSecret: s.account.clientSecret,
     password: MATRIX_PASSWORD,
   };
 }
+
+const t1Of = (w: { tenant: Tenant }) => w.tenant;
 
 export async function matrixWorld(): Promise<MatrixWorld> {
   const one = sideSpecs(2);
@@ -119,7 +124,10 @@ export async function matrixWorld(): Promise<MatrixWorld> {
     world(sideSpecs(1)),
   ]);
   const [t1, t2] = [w1.tenant, w2.tenant];
-  const [a, b, c] = [sideOf(w1, 0), sideOf(w1, 1), sideOf(w2, 0)];
+  // A subscription for each side (the webhook rows of the matrix), delivering to the tests' receiver.
+  const hook = (t: Tenant) => create(t, "webhooks", { url: `https://receiver.test/ok/${unique("matrix")}`, events: ["*"] }) as Promise<{ id: string }>;
+  const [ha, hb, hc] = await Promise.all([hook(t1Of(w1)), hook(t1Of(w1)), hook(t1Of(w2))]);
+  const [a, b, c] = [sideOf(w1, 0, ha), sideOf(w1, 1, hb), sideOf(w2, 0, hc)];
 
   const rnd = () => crypto.randomUUID();
   const none: Values = {
@@ -140,6 +148,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
     subroles: rnd(),
     groups: rnd(),
     accounts: rnd(),
+    webhooks: rnd(),
     clientId: rnd(),
     clientSecret: "not-a-secret-of-anyone",
     password: MATRIX_PASSWORD,
@@ -160,6 +169,8 @@ export async function matrixWorld(): Promise<MatrixWorld> {
         return { subroles: (await create(t, "subroles", { customerId: s.customer.id, code: lower("fresh"), label: "F", displayName: "F", permissions: [] })).id };
       case "groups":
         return { groups: (await create(t, "groups", { name: unique("fresh") })).id };
+      case "webhooks":
+        return { webhooks: (await create(t, "webhooks", { url: `https://receiver.test/ok/${unique("fresh")}`, events: ["user.created"] })).id };
       case "accounts":
         return { accounts: (await create(t, "accounts", { name: "Fresh", role: "customer", customerId: s.customer.id, projectId: s.project.id, scopes: ["users:read"] })).id };
       case "cortiUser":

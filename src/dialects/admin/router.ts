@@ -4,7 +4,9 @@
  */
 import { createAccount, type CreatedAccount } from "../../core/accounts";
 import { mapReceipt } from "../../core/idempotency";
-import { accountSpec, customerSpec, groupSpec, projectSpec, resellerSpec, subroleSpec } from "../../core/tenant-resources";
+import { accountSpec, customerSpec, groupSpec, projectSpec, resellerSpec, subroleSpec, webhookSpec } from "../../core/tenant-resources";
+import { assertWebhookUrl, createWebhook, type CreatedWebhook, type WebhookInput } from "../../core/webhooks/subscriptions";
+import { webhookDeps } from "../../http/context";
 import { dialectRouter } from "../../http/dialect";
 import { authenticate, jsonBodies, requireAdmin } from "../../http/middleware";
 import { renderProblem } from "./errors";
@@ -12,6 +14,7 @@ import { registerAuditRoutes } from "./routes/audit-events";
 import { registerCrud } from "./routes/crud";
 import { registerTenantRoutes } from "./routes/tenants";
 import { registerUserRoutes } from "./routes/users";
+import { registerWebhookDeliveryRoutes } from "./routes/webhook-deliveries";
 import * as w from "./wire";
 
 type Body = Record<string, unknown>;
@@ -112,6 +115,25 @@ export function adminRouter() {
       return answer(created);
     },
   });
+  registerCrud(app, {
+    path: "webhooks",
+    tag: "Webhooks",
+    noun: "webhook",
+    spec: webhookSpec,
+    wire: w.WebhookSchema,
+    create: w.WebhookCreate,
+    patch: w.WebhookPatch,
+    createdWire: w.WebhookCreated,
+    toWire: w.webhookToWire,
+    fromCreate: (b: Body) => b,
+    // The signing secret is answered once (and to a retry of the same create, sealed in between).
+    customCreate: async (ctx, tenantId, b: Body, receipt, env) => {
+      const answer = ({ webhook, secret }: CreatedWebhook) => ({ id: webhook.id, body: { ...w.webhookToWire(webhook), secret } });
+      return answer(await createWebhook(ctx, tenantId, b as unknown as WebhookInput, webhookDeps(env), mapReceipt(receipt, answer)));
+    },
+    checkPatch: (c, patch) => assertWebhookUrl(patch.url as string | undefined, webhookDeps(c.env)),
+  });
+  registerWebhookDeliveryRoutes(app);
   registerUserRoutes(app);
   registerAuditRoutes(app);
   return app;

@@ -6,7 +6,8 @@ import { z } from "@hono/zod-openapi";
 import { idParam } from "../../http/openapi";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../../core/paging";
 import type { User } from "../../core/users/view";
-import { PERMISSIONS, ROLES, SCOPES, USER_STATUSES } from "../../db/schema";
+import { EVENT_TYPES } from "../../core/webhooks/events";
+import { DELIVERY_STATUSES, PERMISSIONS, ROLES, SCOPES, USER_STATUSES } from "../../db/schema";
 
 /** Ids are case-insensitive on input (RFC 9562 §4): an upper-case id names the same row. */
 export const Uuid = idParam();
@@ -150,6 +151,60 @@ export const AccountCreate = z
   })
   .openapi("AccountCreate");
 export const AccountPatch = nonEmpty(z.strictObject({ name: Name, scopes: Scopes, disabled: z.boolean() }).partial()).openapi("AccountPatch");
+
+const EventTypes = z
+  .array(z.enum(["*", ...EVENT_TYPES]))
+  .min(1)
+  .max(EVENT_TYPES.length + 1)
+  .refine((a) => new Set(a).size === a.length, "Event types must not repeat.")
+  .openapi({ uniqueItems: true, description: 'The event types to deliver, or ["*"] for all (docs/webhooks.md#events).' });
+const WebhookUrl = z.string().max(2048).openapi({ format: "uri", description: "https, a public host (docs/webhooks.md#urls)." });
+export const WebhookSchema = z
+  .object({
+    ...tenantOwned,
+    url: z.string(),
+    events: z.array(z.string()),
+    customerId: NullableUuid,
+    description: z.string().nullable(),
+    enabled: z.boolean(),
+    ...meta,
+  })
+  .openapi("Webhook");
+export const WebhookCreated = WebhookSchema.extend({
+  secret: z.string().openapi({ description: "The signing secret (whsec_…), shown once; kept sealed." }),
+}).openapi("WebhookCreated");
+export const WebhookCreate = z
+  .strictObject({
+    url: WebhookUrl,
+    events: EventTypes,
+    customerId: NullableUuid.optional().openapi({ description: "Only this customer's events." }),
+    description: z.string().max(255).nullable().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .openapi("WebhookCreate");
+export const WebhookPatch = nonEmpty(z.strictObject({ url: WebhookUrl, events: EventTypes, description: z.string().max(255).nullable(), enabled: z.boolean() }).partial()).openapi("WebhookPatch");
+
+export const DeliverySchema = z
+  .object({
+    id: Uuid,
+    tenantId: Uuid,
+    webhookId: Uuid,
+    eventId: Uuid.openapi({ description: "The audit event's id: the delivery's webhook-id." }),
+    eventType: z.string(),
+    attempts: z.number().int().min(1),
+    status: z.enum(DELIVERY_STATUSES),
+    responseStatus: z.number().int().nullable(),
+    durationMs: z.number().int().nullable(),
+    error: z.string().nullable(),
+    ...meta,
+  })
+  .openapi("WebhookDelivery");
+
+/** A subscription on the wire: never its secrets. */
+export function webhookToWire(r: Record<string, unknown>): Record<string, unknown> {
+  const { secret: _s, previousSecret: _p, previousUntil: _u, ...rest } = r;
+  return rowToWire(rest);
+}
 
 export const UserSchema = z
   .object({

@@ -3,12 +3,13 @@
  * one description so that every resource documents and answers the same way.
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { createResource, deleteResource, getResource, listResources, updateResource, type ResourceSpec, type Row, type TenantTable } from "../../../core/resources";
 import { coreCtx } from "../../../http/context";
 import { fingerprintRequest, IdempotencyHeaders, once } from "../../../http/idempotency";
 import type { Receipt } from "../../../core/idempotency";
 import { BEARER, json, jsonBody } from "../../../http/openapi";
-import type { AppEnv } from "../../../http/types";
+import type { AppBindings, AppEnv } from "../../../http/types";
 import type { Ctx } from "../../../core/context";
 import { adminErrors, conflictResponse, keyReusedResponse } from "../errors";
 import { ListQuery, listOf, rowToWire, Uuid } from "../wire";
@@ -36,8 +37,10 @@ export interface CrudOptions<T extends TenantTable> {
   fromCreate: (body: never) => Record<string, unknown>;
   toWire?: (row: Row<T>) => Record<string, unknown>;
   /** Replaces the default create (accounts return their secret once). */
-  customCreate?: (ctx: Ctx, tenantId: string, body: never, receipt: Receipt<CustomCreated> | undefined) => Promise<CustomCreated>;
+  customCreate?: (ctx: Ctx, tenantId: string, body: never, receipt: Receipt<CustomCreated> | undefined, env: AppBindings) => Promise<CustomCreated>;
   createdWire?: z.ZodType;
+  /** A rule of a patch that needs the Worker's settings (a webhook's URL), checked before the core runs. */
+  checkPatch?: (c: Context<AppEnv>, patch: Record<string, unknown>) => void;
 }
 
 
@@ -73,7 +76,7 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
       const answer = (created: { id: string; body: Record<string, unknown> }) => c.json(created.body, 201, { Location: location(c, created.id) });
       if (o.customCreate) {
         const custom = o.customCreate;
-        return once(c, (receipt) => custom(ctx, tenantId, body, receipt), answer);
+        return once(c, (receipt) => custom(ctx, tenantId, body, receipt, c.env), answer);
       }
       return once(
         c,
@@ -132,6 +135,7 @@ export function registerCrud<T extends TenantTable>(app: OpenAPIHono<AppEnv>, o:
     async (c) => {
       const { tenantId, id } = c.req.valid("param");
       const patch = c.req.valid("json") as never;
+      o.checkPatch?.(c, patch);
       return c.json(toWire(await updateResource(coreCtx(c), o.spec, tenantId, id, patch)), 200);
     },
   );

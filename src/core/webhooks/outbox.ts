@@ -1,0 +1,62 @@
+/**
+ * The outbox (docs/webhooks.md#delivery): every change writes its audit row in the change's own
+ * batch; the rows not yet handed to the webhook Queue are the outbox (`queued_at` null, a partial
+ * index). A request that wrote flushes its own rows after its response; a Cron Trigger sweeps what
+ * a crash left behind. Send, then mark: a crash between the two re-sends (the consumer skips what
+ * was delivered), it never loses. Rows of tenants with no enabled subscription, and rows that are
+ * no webhook event, are only marked.
+ */
+import { and, asc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { auditEvents, webhooks } from "../../db/schema";
+import { eventTypeOf } from "./events";
+
+/** What the Queue carries: the event's id (the consumer reads the rest). */
+export interface EventMessage {
+  eventId: string;
+}
+
+/** How long a request's own flush has before the sweep takes over (so the two never race). */
+export const SWEEP_AFTER_MS = 60_000;
+
+/**
+ * Hands unqueued events to the Queue — those of one request (its correlation id), or, for the
+ * sweep, those older than SWEEP_AFTER_MS — at most `limit`; returns how many were sent.
+ */
+export async function flushEvents(db: Db, queue: Queue<EventMessage>, which: { correlationId: string } | { olderThan: number }, limit = 100): Promise<{ seen: number; sent: number }> {
+  const where: SQL[] = [isNull(auditEvents.queuedAt)];
+  if ("correlationId" in which) where.push(eq(auditEvents.correlationId, which.correlationId));
+  else where.push(lt(auditEvents.at, which.olderThan));
+  const rows = await db
+    .select({
+      id: auditEvents.id,
+      action: auditEvents.action,
+      changes: auditEvents.changes,
+      wanted: sql<number>`exists (select 1 from ${webhooks} where ${webhooks.tenantId} = ${auditEvents.tenantId} and ${webhooks.enabled} = 1)`,
+    })
+    .from(auditEvents)
+    .where(and(...where))
+    .orderBy(asc(auditEvents.at))
+    .limit(limit);
+  if (rows.length === 0) return { seen: 0, sent: 0 };
+  const send = rows.filter((r) => r.wanted && eventTypeOf(r.action, r.changes) !== null);
+  if (send.length > 0) await queue.sendBatch(send.map((r) => ({ body: { eventId: r.id } })));
+  await db
+    .update(auditEvents)
+    .set({ queuedAt: Date.now() })
+    .where(
+      inArray(
+        auditEvents.id,
+        rows.map((r) => r.id),
+      ),
+    );
+  return { seen: rows.length, sent: send.length };
+}
+
+/**
+ * An audit row's `queued_at` as it is written: null (in the outbox) when its tenant has an enabled
+ * subscription, else already done — a tenant without webhooks never pays for the outbox.
+ */
+export function queuedAtOnInsert(tenantId: SQL | string, at: number): SQL {
+  return sql`case when exists (select 1 from ${webhooks} where ${webhooks.tenantId} = ${tenantId} and ${webhooks.enabled} = 1) then null else ${at} end`;
+}

@@ -1,0 +1,112 @@
+/**
+ * Webhook delivery end to end (docs/webhooks.md), in workerd with the real Queue: a tenant admin
+ * subscribes; user changes on every surface reach the receiver signed (verified with the Standard
+ * Webhooks library as a receiver would), once each, in order per user; a receiver that fails three
+ * times gets the event on attempt 4; deliveries are listed; the outbox is empty afterwards.
+ */
+import { env } from "cloudflare:workers";
+import { Webhook } from "standardwebhooks";
+import { describe, expect, it } from "vitest";
+import { backoffSeconds } from "../../src/webhooks/consumer";
+import { call, unique } from "../harness";
+import { world } from "../world";
+
+const CORTI = "/functions/v1/public";
+
+interface Received {
+  headers: Record<string, string>;
+  body: string;
+  at: number;
+}
+const received = async (name: string): Promise<Received[]> => (await (await fetch(`https://receiver.test/__received/${name}`)).json()) as Received[];
+
+/** Waits until `name` has received `n` requests (the Queue delivers in the background). */
+async function until(name: string, n: number, ms = 10_000): Promise<Received[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const got = await received(name);
+    if (got.length >= n || Date.now() > deadline) return got;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function setup() {
+  const w = await world({
+    projects: 1,
+    customers: [{ name: "C", project: 0, key: "cust-a" }],
+    subroles: [{ code: "viewer", label: "Viewer", displayName: "Viewer", permissions: ["customer_user:read"] }],
+  });
+  const subscribe = async (behaviour: string, body: Record<string, unknown> = {}) => {
+    const name = unique("rcv");
+    const r = await call("POST", `/api/v1/tenants/${w.tenant.id}/webhooks`, { token: w.tenant.admin, body: { url: `https://receiver.test/${behaviour}/${name}`, events: ["*"], ...body } });
+    expect(r.status, r.text).toBe(201);
+    return { name, id: r.body.id as string, secret: r.body.secret as string, body: r.body };
+  };
+  return { w, subscribe };
+}
+
+describe("webhooks", () => {
+  it("user changes on every surface arrive signed, once each, in order; the deliveries are listed", async () => {
+    const { w, subscribe } = await setup();
+    const sub = await subscribe("ok");
+    expect(sub.secret).toMatch(/^whsec_/);
+    expect(sub.body).toEqual({ id: sub.id, tenantId: w.tenant.id, url: expect.any(String), events: ["*"], customerId: null, description: null, enabled: true, createdAt: expect.any(String), updatedAt: expect.any(String), secret: sub.secret });
+    // The secret is shown once.
+    const got = await call("GET", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}`, { token: w.tenant.admin, expect: 200 });
+    expect(got.text).not.toContain(sub.secret);
+
+    const email = `${unique("wh")}@example.com`;
+    const created = await call("POST", `/auth/api/v1/customers/${w.customers[0]!.id}/users`, {
+      token: w.tenant.admin,
+      body: { first_name: "Ada", last_name: "Lovelace", email, subrole: { id: w.subroles[0]!.id, code: "viewer", label: "Viewer" } },
+      expect: 200,
+    });
+    const userId = created.body.data.user_id as string;
+    await call("PATCH", `${CORTI}/projects/${w.projects[0]!.key}/customers/cust-a/users/${userId}`, { token: w.tenant.admin, body: { firstName: "Grace" }, expect: 200 });
+    await call("PATCH", `${CORTI}/projects/${w.projects[0]!.key}/customers/cust-a/users/${userId}`, { token: w.tenant.admin, body: { enabled: false }, expect: 200 });
+    await call("DELETE", `/v1/users/${encodeURIComponent(email)}`, { token: w.tenant.admin, headers: { "X-Tenant": w.tenant.domain }, expect: 204 });
+
+    const deliveries = await until(sub.name, 4);
+    expect(deliveries).toHaveLength(4);
+    const events = deliveries.map((d) => new Webhook(sub.secret).verify(d.body, d.headers) as { id: string; type: string; data: { id: string; changed: string[]; user: { id: string; version: number; firstName: string } } });
+    expect(events.map((e) => e.type).sort()).toEqual(["user.created", "user.deleted", "user.disabled", "user.updated"].sort());
+    for (const [i, d] of deliveries.entries()) expect(d.headers["webhook-id"]).toBe(events[i]!.id);
+    expect(new Set(events.map((e) => e.id)).size).toBe(4);
+    expect(events.every((e) => e.data.id === userId && e.data.user.id === userId)).toBe(true);
+    expect(events.find((e) => e.type === "user.updated")!.data.changed).toEqual(["firstName"]);
+
+    const list = await call("GET", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries`, { token: w.tenant.admin, expect: 200 });
+    expect(list.body.data.map((d: { status: string; attempts: number; responseStatus: number }) => [d.status, d.attempts, d.responseStatus])).toEqual(Array(4).fill(["succeeded", 1, 200]));
+    // Nothing of the tenant is left in the outbox.
+    expect(await env.DB.prepare("select count(*) as n from audit_events where tenant_id = ? and queued_at is null").bind(w.tenant.id).first<number>("n")).toBe(0);
+    // No second delivery of anything.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await received(sub.name)).toHaveLength(4);
+  });
+
+  it("a receiver that fails three times gets the event on attempt 4", async () => {
+    const { w, subscribe } = await setup();
+    const sub = await subscribe("fail-3");
+    await call("POST", `${CORTI}/projects/${w.projects[0]!.key}/customers/cust-a/users`, { token: w.tenant.admin, body: { email: `${unique("f")}@example.com`, firstName: "A", lastName: "B" }, expect: 201 });
+    const got = await until(sub.name, 4);
+    expect(got).toHaveLength(4);
+    expect(new Set(got.map((d) => d.headers["webhook-id"])).size).toBe(1);
+    const list = await call("GET", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries`, { token: w.tenant.admin, expect: 200 });
+    expect(list.body.data.map((d: { status: string; attempts: number }) => [d.status, d.attempts])).toEqual([["succeeded", 4]]);
+  });
+
+  it("refuses URLs a webhook may not go to, naming url", async () => {
+    const { w } = await setup();
+    for (const url of ["http://example.com/h", "https://127.0.0.1/h", "https://169.254.169.254/latest", "https://localhost/h"]) {
+      const r = await call("POST", `/api/v1/tenants/${w.tenant.id}/webhooks`, { token: w.tenant.admin, body: { url, events: ["user.created"] } });
+      expect(r.status, url).toBe(400);
+      expect(r.body.errors[0].field).toBe("url");
+    }
+  });
+
+  it("backs off exponentially from WEBHOOK_RETRY_BASE_SECONDS, at most 12 hours", () => {
+    const e = { ...env, WEBHOOK_RETRY_BASE_SECONDS: "30" } as typeof env;
+    expect([1, 2, 3, 8].map((n) => backoffSeconds(e, n))).toEqual([30, 60, 120, 3840]);
+    expect(backoffSeconds(e, 20)).toBe(43_200);
+  });
+});
