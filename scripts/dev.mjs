@@ -75,7 +75,11 @@ The same users through the Worth dialect:
 A create that is safe to retry (run it twice: the second answer is the first, with Idempotent-Replayed: true):
   curl -si ${base}/api/v1/tenants/${DEMO.tenantId}/groups -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -H "Idempotency-Key: demo-group-1" -d '{"name":"Retried once"}'
 
-Run the Cron Trigger now (purges expired Idempotency-Key records):
+Watch webhook events (docs/webhooks.md): a receiver on port 9999, then a subscription to it:
+  node -e 'require("http").createServer((q,s)=>{let b="";q.on("data",c=>b+=c).on("end",()=>{console.log(q.headers["webhook-id"],b);s.end()})}).listen(9999)'
+  curl -s ${base}/api/v1/tenants/${DEMO.tenantId}/webhooks -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -d '{"url":"http://127.0.0.1:9999/","events":["*"]}'
+
+Run the Cron Trigger now (purges expired Idempotency-Key records, sends events a crash left unqueued):
   curl -s "${base}/__scheduled?cron=17+*+*+*+*"
 `);
 

@@ -43,7 +43,8 @@ export type Subject =
   | "route"
   | "email"
   | "credentials"
-  | "webhook";
+  | "webhook"
+  | "delivery";
 
 export interface DomainErrorOptions {
   issues?: FieldIssue[];

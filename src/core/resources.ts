@@ -71,7 +71,7 @@ function visible<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantI
 }
 
 /** A write by this principal to this resource: the tenant claim, then tenant-wide configuration. */
-function assertWritable<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string): void {
+export function assertWritable<T extends TenantTable>(ctx: Ctx, spec: ResourceSpec<T>, tenantId: string): void {
   assertTenantClaim(ctx, tenantId);
   if (spec.tenantWide) assertNotNarrowed(ctx.principal, spec.subject);
 }

@@ -115,7 +115,10 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
 export const jsonBodies = (opts: { allowForm?: boolean } = {}): MiddlewareHandler<AppEnv>[] => [
   async (c, next) => {
     const m = c.req.method;
-    if (m === "POST" || m === "PUT" || m === "PATCH") {
+    // A request without a body has no media type to refuse (a POST that takes none: a secret's
+    // rotation); one whose route needs a body is then refused by its validation (400).
+    const bodyless = c.req.raw.body === null && (c.req.header("content-length") ?? "0") === "0";
+    if ((m === "POST" || m === "PUT" || m === "PATCH") && !bodyless) {
       const type = c.req.header("content-type") ?? "";
       const form = opts.allowForm === true && /^application\/x-www-form-urlencoded\s*(?:;.*)?$/i.test(type);
       if (!JSON_TYPE.test(type) && !form) {

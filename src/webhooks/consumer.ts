@@ -15,6 +15,7 @@ import { signedHeaders } from "../core/webhooks/signing";
 import { openDb } from "../db/client";
 import { authConfig } from "../auth/config";
 import { userToWire } from "../dialects/admin/wire";
+import { errorKind } from "../http/errors";
 import type { AppBindings } from "../http/types";
 
 export const DEAD_LETTER_QUEUE = "customer-users-events-dlq";
@@ -49,9 +50,9 @@ async function post(url: string, body: string, headers: Record<string, string>):
 }
 
 /** Delivers one event to the subscriptions still missing it; true when none is left. */
-export async function deliverEvent(env: AppBindings, eventId: string, attempt: number): Promise<boolean> {
+export async function deliverEvent(env: AppBindings, eventId: string, onlyWebhook?: string): Promise<boolean> {
   const { db } = openDb(env.DB, { write: true });
-  const e = await pendingEvent(db, eventId);
+  const e = await pendingEvent(db, eventId, onlyWebhook);
   if (e === null || e.due.length === 0) return true;
   const body = payloadOf(e);
   const now = Date.now();
@@ -66,7 +67,7 @@ export async function deliverEvent(env: AppBindings, eventId: string, attempt: n
     results.map(({ s, r }) =>
       recordAttempt(
         db,
-        { webhookId: s.id, tenantId: e.tenantId, eventId: e.id, eventType: e.type, attempts: attempt, status: r.error === null ? "succeeded" : "pending", responseStatus: r.status, durationMs: r.ms, error: r.error },
+        { webhookId: s.id, tenantId: e.tenantId, eventId: e.id, eventType: e.type, status: r.error === null ? "succeeded" : "pending", responseStatus: r.status, durationMs: r.ms, error: r.error },
         done,
       ),
     ) as never,
@@ -90,10 +91,10 @@ export async function consume(batch: MessageBatch<EventMessage>, env: AppBinding
   }
   for (const m of batch.messages) {
     try {
-      if (await deliverEvent(env, m.body.eventId, m.attempts)) m.ack();
+      if (await deliverEvent(env, m.body.eventId, m.body.webhookId)) m.ack();
       else m.retry({ delaySeconds: backoffSeconds(env, m.attempts) });
     } catch (err) {
-      console.log(JSON.stringify({ level: "error", msg: "webhook delivery", errorKind: err instanceof Error ? err.name : typeof err }));
+      console.log(JSON.stringify({ level: "error", msg: "webhook delivery", errorKind: errorKind(err) }));
       m.retry({ delaySeconds: backoffSeconds(env, m.attempts) });
     }
   }

@@ -28,6 +28,8 @@ export interface FuzzWorld {
   accounts: Row[];
   /** Webhook subscriptions, delivering to the tests' receiver (vitest.config.ts). */
   webhooks: Row[];
+  /** A failed delivery of each of the world's own subscriptions (of no real event: a retry re-queues it, nothing is sent). */
+  deliveries: Row[];
   /** Users of customers[0] (customers[0] has project projects[0] and a key). */
   users: Row[];
   /** A user of customers[0] with a password, and that password. */
@@ -102,6 +104,15 @@ export async function buildWorld(doc: Doc, opts: { throwaway?: string[] } = {}):
     groups: rows.groups.slice(0, own.groups),
     accounts: rows.accounts.slice(0, own.accounts),
     webhooks: rows.webhooks.slice(0, own.webhooks),
+    deliveries: await Promise.all(
+      rows.webhooks.slice(0, own.webhooks).map(async (h) => {
+        const id = crypto.randomUUID();
+        await env.DB.prepare("insert into webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, attempts, status, created_at, updated_at) values (?, ?, ?, ?, 'user.created', 8, 'failed', ?, ?)")
+          .bind(id, w.tenant.id, h.id, crypto.randomUUID(), Date.now(), Date.now())
+          .run();
+        return { id };
+      }),
+    ),
     // The password login's user (the ninth) is not one of the users the operations point at.
     users: rows.users.slice(0, 8),
     login,
@@ -140,7 +151,7 @@ const scopesArb = (admin: boolean) => fc.subarray(admin ? ["users:read", "users:
 
 /** Hints and the token for one admin operation. */
 export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
-  const m = /^\/api\/v1\/tenants(?:\/\{tenantId\}(?:\/([a-z-]+)(?:\/\{(\w+)\}(\/deliveries)?)?)?)?$/.exec(o.path);
+  const m = /^\/api\/v1\/tenants(?:\/\{tenantId\}(?:\/([a-z-]+)(?:\/\{(\w+)\}(\/deliveries(?:\/\{deliveryId\}\/retry)?|\/rotate-secret)?)?)?)?$/.exec(o.path);
   const kind = m?.[1];
   const hints: Hints = {
     "path:tenantId": fc.oneof({ weight: 6, arbitrary: fc.constant(w.tenant.id) }, { weight: 1, arbitrary: fc.uuid() }),
@@ -192,6 +203,7 @@ export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
       hints["query:email"] = realOr(w.users, "email", uniqueEmail());
       break;
     case "webhooks":
+      hints["path:deliveryId"] = realOr(w.deliveries);
       // Always a URL the receiver answers (a refused one is its own test: test/webhooks/); any events.
       hints["body.url"] = fc.string({ minLength: 1, maxLength: 20 }).map((s) => `https://receiver.test/ok/${encodeURIComponent(s)}-${unique("f")}`);
       hints["body.customerId"] = fc.constantFrom(null, ...w.customers.map((c) => c.id));

@@ -369,6 +369,22 @@ const adminRows: Row[] = [
     path: `${A}/{home}/webhooks/{webhooks}/deliveries`,
     narrowed: "404 404 403 404",
   },
+  {
+    route: "POST /api/v1/tenants/{tenantId}/webhooks/{id}/deliveries/{deliveryId}/retry",
+    surface: "admin",
+    ok: 202,
+    grid: G.adminItem,
+    path: `${A}/{home}/webhooks/{webhooks}/deliveries/{deliveries}/retry`,
+    narrowed: "404 404 403 404",
+  },
+  {
+    route: "POST /api/v1/tenants/{tenantId}/webhooks/{id}/rotate-secret",
+    surface: "admin",
+    ok: 200,
+    grid: G.adminItem,
+    path: `${A}/{home}/webhooks/{webhooks}/rotate-secret`,
+    narrowed: "404 404 403 404",
+  },
 ];
 
 const tokenRows: Row[] = [

@@ -40,7 +40,8 @@ async function runCell({ row, principal, target }: Cell, seq: number): Promise<O
   const auth = world.auth[principal];
   if (auth !== undefined) headers.authorization = auth;
   // Every create runs with an Idempotency-Key (docs/concurrency.md), and is sent again below.
-  const creates = method === "POST" && !row.route.endsWith("/token");
+  // (A token, a delivery's retry and a secret's rotation are POSTs that create nothing.)
+  const creates = method === "POST" && !/\/(token|retry|rotate-secret)$/.test(row.route);
   if (creates) headers["Idempotency-Key"] = `matrix-${uniq}`;
   const status = expected(row, principal, target);
   // Every user write runs conditional (docs/concurrency.md): `*` where it is allowed; a stale tag

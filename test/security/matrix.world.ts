@@ -4,6 +4,7 @@
  * accounts and users, the seven principals as real tokens, each target's placeholder values, and
  * fresh items for destructive cells.
  */
+import { env } from "cloudflare:workers";
 import { call, create, unique, type Tenant } from "../harness";
 import { world, type AccountSpec, type UserSpec, type World } from "../world";
 import type { Fresh, Principal, Target, Values } from "./matrix.data";
@@ -39,6 +40,8 @@ interface CustomerSide {
   account: { id: string; clientId: string; clientSecret: string };
   user: { id: string; email: string };
   webhook: { id: string };
+  /** A failed delivery of the webhook (of an event that is not one: a retry re-queues it, and nothing is sent). */
+  delivery: { id: string };
 }
 
 /**
@@ -63,7 +66,7 @@ function sideSpecs(n: number) {
 }
 
 /** Customer `i` of a world made of sideSpecs(), with everything around it. */
-function sideOf(w: Omit<World, "tokens">, i: number, webhook: { id: string }): CustomerSide {
+function sideOf(w: Omit<World, "tokens">, i: number, webhook: { id: string }, delivery: { id: string }): CustomerSide {
   const at = <R>(rows: R[], j = i) => rows[j] as R;
   const customer = at(w.customers);
   return {
@@ -77,6 +80,7 @@ function sideOf(w: Omit<World, "tokens">, i: number, webhook: { id: string }): C
     account: at(w.accounts),
     user: at(w.users),
     webhook,
+    delivery,
   };
 }
 
@@ -100,6 +104,7 @@ function valuesOf(s: CustomerSide): Values {
     groups: s.group.id,
     accounts: s.account.id,
     webhooks: s.webhook.id,
+    deliveries: s.delivery.id,
     clientId: s.account.clientId,
     clientSecret: s.account.clientSecret,
     password: MATRIX_PASSWORD,
@@ -127,7 +132,15 @@ export async function matrixWorld(): Promise<MatrixWorld> {
   // A subscription for each side (the webhook rows of the matrix), delivering to the tests' receiver.
   const hook = (t: Tenant) => create(t, "webhooks", { url: `https://receiver.test/ok/${unique("matrix")}`, events: ["*"] }) as Promise<{ id: string }>;
   const [ha, hb, hc] = await Promise.all([hook(t1Of(w1)), hook(t1Of(w1)), hook(t1Of(w2))]);
-  const [a, b, c] = [sideOf(w1, 0, ha), sideOf(w1, 1, hb), sideOf(w2, 0, hc)];
+  const failed = async (t: Tenant, h: { id: string }) => {
+    const id = crypto.randomUUID();
+    await env.DB.prepare("insert into webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, attempts, status, created_at, updated_at) values (?, ?, ?, ?, 'user.created', 8, 'failed', ?, ?)")
+      .bind(id, t.id, h.id, crypto.randomUUID(), Date.now(), Date.now())
+      .run();
+    return { id };
+  };
+  const [da, db, dc] = await Promise.all([failed(t1Of(w1), ha), failed(t1Of(w1), hb), failed(t1Of(w2), hc)]);
+  const [a, b, c] = [sideOf(w1, 0, ha, da), sideOf(w1, 1, hb, db), sideOf(w2, 0, hc, dc)];
 
   const rnd = () => crypto.randomUUID();
   const none: Values = {
@@ -149,6 +162,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
     groups: rnd(),
     accounts: rnd(),
     webhooks: rnd(),
+    deliveries: rnd(),
     clientId: rnd(),
     clientSecret: "not-a-secret-of-anyone",
     password: MATRIX_PASSWORD,

@@ -7,6 +7,7 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { sweepEvents } from "../../src/cron";
 import { backoffSeconds } from "../../src/webhooks/consumer";
 import { call, unique } from "../harness";
 import { world } from "../world";
@@ -45,7 +46,8 @@ async function setup() {
   return { w, subscribe };
 }
 
-describe("webhooks", () => {
+// The Queue's batches wait up to a second each (wrangler.toml): a retried delivery takes seconds.
+describe("webhooks", { timeout: 60_000 }, () => {
   it("user changes on every surface arrive signed, once each, in order; the deliveries are listed", async () => {
     const { w, subscribe } = await setup();
     const sub = await subscribe("ok");
@@ -93,6 +95,75 @@ describe("webhooks", () => {
     expect(new Set(got.map((d) => d.headers["webhook-id"])).size).toBe(1);
     const list = await call("GET", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries`, { token: w.tenant.admin, expect: 200 });
     expect(list.body.data.map((d: { status: string; attempts: number }) => [d.status, d.attempts])).toEqual([["succeeded", 4]]);
+  });
+
+  it("a receiver that never answers: after 8 attempts the delivery is failed (dead-letter queue); a manual retry then delivers", async () => {
+    const { w, subscribe } = await setup();
+    // Fails its first 8 requests: every automatic attempt, then answers.
+    const sub = await subscribe("fail-8");
+    await call("POST", `${CORTI}/projects/${w.projects[0]!.key}/customers/cust-a/users`, { token: w.tenant.admin, body: { email: `${unique("d")}@example.com`, firstName: "A", lastName: "B" }, expect: 201 });
+    expect(await until(sub.name, 8, 25_000)).toHaveLength(8);
+    const listed = async () => (await call("GET", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries`, { token: w.tenant.admin, expect: 200 })).body.data as { id: string; status: string; attempts: number; responseStatus: number; error: string }[];
+    const deadline = Date.now() + 15_000;
+    while ((await listed())[0]?.status !== "failed" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const [failed] = await listed();
+    expect(failed).toMatchObject({ status: "failed", attempts: 8, responseStatus: 500, error: "HTTP 500" });
+    const r = await call("POST", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries/${failed!.id}/retry`, { token: w.tenant.admin });
+    expect(r.status, r.text).toBe(202);
+    expect(r.body).toMatchObject({ id: failed!.id, status: "pending" });
+    expect(await until(sub.name, 9)).toHaveLength(9);
+    const end = Date.now() + 10_000;
+    while ((await listed())[0]?.status !== "succeeded" && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect((await listed())[0]).toMatchObject({ status: "succeeded", attempts: 9, responseStatus: 200, error: null });
+    // Nothing left to retry.
+    const again = await call("POST", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries/${failed!.id}/retry`, { token: w.tenant.admin });
+    expect(again.status).toBe(409);
+  });
+
+  it("an event a crash left unqueued is delivered by the Cron Trigger's sweep", async () => {
+    const { w, subscribe } = await setup();
+    const sub = await subscribe("ok");
+    // A change committed, then the Worker died before handing the event over: its audit row, still in the outbox, a minute old.
+    const user = await call("POST", `${CORTI}/projects/${w.projects[0]!.key}/customers/cust-a/users`, { token: w.tenant.admin, body: { email: `${unique("s")}@example.com`, firstName: "A", lastName: "B" }, expect: 201 });
+    await until(sub.name, 1);
+    const eventId = crypto.randomUUID();
+    await env.DB.prepare("insert into audit_events (id, tenant_id, at, actor_id, action, target_type, target_id, customer_id, correlation_id, changes, queued_at) values (?, ?, ?, 'crashed', 'user.updated', 'user', ?, null, 'crashed', ?, null)")
+      .bind(eventId, w.tenant.id, Date.now() - 120_000, user.body.id, JSON.stringify({ firstName: { from: "A", to: "B" } }))
+      .run();
+    expect(await sweepEvents(env)).toBeGreaterThanOrEqual(1);
+    const got = await until(sub.name, 2);
+    expect(got.map((d) => d.headers["webhook-id"])).toContain(eventId);
+    expect(await env.DB.prepare("select queued_at from audit_events where id = ?").bind(eventId).first("queued_at")).not.toBeNull();
+  });
+
+  it("a rotated secret keeps signing beside the new one: a receiver holding either verifies", async () => {
+    const { w, subscribe } = await setup();
+    const sub = await subscribe("ok");
+    const r = await call("POST", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/rotate-secret`, { token: w.tenant.admin });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.secret).toMatch(/^whsec_/);
+    expect(r.body.secret).not.toBe(sub.secret);
+    await call("POST", `${CORTI}/projects/${w.projects[0]!.key}/customers/cust-a/users`, { token: w.tenant.admin, body: { email: `${unique("r")}@example.com`, firstName: "A", lastName: "B" }, expect: 201 });
+    const [d] = await until(sub.name, 1);
+    expect(d!.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
+    for (const secret of [sub.secret, r.body.secret as string]) expect(new Webhook(secret).verify(d!.body, d!.headers)).toMatchObject({ type: "user.created" });
+  });
+
+  it("customers and accounts have their events; a subscription takes only its types, and only its customer's events when it names one", async () => {
+    const { w, subscribe } = await setup();
+    const all = await subscribe("ok", { events: ["customer.created", "account.created", "user.password_changed"] });
+    const mine = await subscribe("ok", { events: ["*"], customerId: w.customers[0]!.id });
+    const customer = await call("POST", `/api/v1/tenants/${w.tenant.id}/customers`, { token: w.tenant.admin, body: { name: "New" }, expect: 201 });
+    await call("POST", `/api/v1/tenants/${w.tenant.id}/accounts`, { token: w.tenant.admin, body: { name: "App", role: "customer", customerId: customer.body.id, scopes: ["users:read"] }, expect: 201 });
+    const user = await call("POST", `${CORTI}/projects/${w.projects[0]!.key}/customers/cust-a/users`, { token: w.tenant.admin, body: { email: `${unique("p")}@example.com`, firstName: "A", lastName: "B" }, expect: 201 });
+    await call("PATCH", `${CORTI}/projects/${w.projects[0]!.key}/customers/cust-a/users/${user.body.id}`, { token: w.tenant.admin, body: { password: "A-new-password-of-twenty!" }, expect: 200 });
+    const types = async (name: string, n: number) => (await until(name, n)).map((d) => (JSON.parse(d.body) as { type: string }).type).sort();
+    expect(await types(all.name, 3)).toEqual(["account.created", "customer.created", "user.password_changed"]);
+    // The customer-filtered one: the user's events (customer 0), not the new customer's or its account's.
+    expect(await types(mine.name, 2)).toEqual(["user.created", "user.password_changed"]);
+    const pw = (await received(all.name)).map((d) => JSON.parse(d.body) as { type: string; data: { changed: string[] } }).find((e) => e.type === "user.password_changed")!;
+    expect(pw.data.changed).toEqual(["password"]);
+    expect(JSON.stringify(await received(all.name))).not.toContain("A-new-password-of-twenty!");
   });
 
   it("refuses URLs a webhook may not go to, naming url", async () => {

@@ -8,7 +8,8 @@ import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { auditEvents, customers, subroles, users, webhookDeliveries, webhooks, type DELIVERY_STATUSES } from "../../db/schema";
 import type { Ctx } from "../context";
-import { getResource } from "../resources";
+import { conflict, notFound } from "../errors";
+import { assertWritable, getResource } from "../resources";
 import { tenantPage, type PageInput } from "../tenant-page";
 import { webhookSpec } from "../tenant-resources";
 import { toUser, userSelection, type User, type UserSelectionRow } from "../users/view";
@@ -33,7 +34,7 @@ export interface PendingEvent {
 }
 
 /** The event and what its delivery needs; null when it is no longer deliverable (unknown id, not an event). */
-export async function pendingEvent(db: Db, eventId: string): Promise<PendingEvent | null> {
+export async function pendingEvent(db: Db, eventId: string, onlyWebhook?: string): Promise<PendingEvent | null> {
   const [events, subs, done, userRows] = await db.batch([
     db.select().from(auditEvents).where(eq(auditEvents.id, eventId)),
     db
@@ -56,7 +57,7 @@ export async function pendingEvent(db: Db, eventId: string): Promise<PendingEven
   const type = eventTypeOf(e.action, e.changes);
   if (type === null) return null;
   const delivered = new Set(done.map((d) => d.webhookId));
-  const due = subs.filter((s) => !delivered.has(s.id) && subscribed(s.events, type) && (s.customerId === null || s.customerId === e.customerId));
+  const due = subs.filter((s) => (onlyWebhook === undefined || s.id === onlyWebhook) && !delivered.has(s.id) && subscribed(s.events, type) && (s.customerId === null || s.customerId === e.customerId));
   const row = userRows[0] as UserSelectionRow | undefined;
   return {
     id: e.id,
@@ -77,21 +78,25 @@ export interface Attempt {
   tenantId: string;
   eventId: string;
   eventType: EventType;
-  attempts: number;
   status: (typeof DELIVERY_STATUSES)[number];
   responseStatus: number | null;
   durationMs: number | null;
   error: string | null;
 }
 
-/** Records a delivery's latest attempt (one row per subscription and event). */
+/**
+ * Records a delivery's latest attempt (one row per subscription and event; `attempts` counts them,
+ * manual retries included) — unless the subscription was deleted meanwhile (its deliveries went with it).
+ */
 export function recordAttempt(db: Db, a: Attempt, now: number) {
   return db
     .insert(webhookDeliveries)
-    .values({ id: crypto.randomUUID(), ...a, createdAt: now, updatedAt: now })
+    .select(
+      sql`select ${crypto.randomUUID()}, ${a.tenantId}, ${a.webhookId}, ${a.eventId}, ${a.eventType}, 1, ${a.status}, ${a.responseStatus}, ${a.durationMs}, ${a.error}, ${now}, ${now} where exists (select 1 from ${webhooks} where ${webhooks.id} = ${a.webhookId})`,
+    )
     .onConflictDoUpdate({
       target: [webhookDeliveries.webhookId, webhookDeliveries.eventId],
-      set: { attempts: a.attempts, status: a.status, responseStatus: a.responseStatus, durationMs: a.durationMs, error: a.error, updatedAt: now },
+      set: { attempts: sql`${webhookDeliveries.attempts} + 1`, status: a.status, responseStatus: a.responseStatus, durationMs: a.durationMs, error: a.error, updatedAt: now },
     });
 }
 
@@ -120,4 +125,27 @@ export async function listDeliveries(ctx: Ctx, tenantId: string, webhookId: stri
       .orderBy(asc(t.createdAt), asc(t.id))
       .limit(page.limit + 1);
   return tenantPage<DeliveryRow>(ctx, tenantId, `deliveries:${webhookId}`, { at: t.createdAt, id: t.id }, page, query, (r) => [r.createdAt, r.id]);
+}
+
+/**
+ * A manual retry of a delivery that failed for good (or is still pending): back to pending, and
+ * its event handed to the Queue again for this subscription only. 404 when the delivery is not the
+ * caller's to see.
+ */
+export async function retryDelivery(ctx: Ctx, queue: Queue<{ eventId: string; webhookId?: string }>, tenantId: string, webhookId: string, deliveryId: string): Promise<DeliveryRow> {
+  await getResource(ctx, webhookSpec, tenantId, webhookId);
+  assertWritable(ctx, webhookSpec, tenantId);
+  const now = ctx.now();
+  const [row] = await ctx.db
+    .update(webhookDeliveries)
+    .set({ status: "pending", updatedAt: now })
+    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.tenantId, tenantId), sql`${webhookDeliveries.status} <> 'succeeded'`))
+    .returning();
+  if (!row) {
+    const [exists] = await ctx.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.tenantId, tenantId)));
+    if (!exists) throw notFound("delivery");
+    throw conflict("delivery", "This delivery has succeeded; there is nothing to retry.");
+  }
+  await queue.send({ eventId: row.eventId, webhookId });
+  return row;
 }

@@ -14,6 +14,8 @@ import { eventTypeOf } from "./events";
 /** What the Queue carries: the event's id (the consumer reads the rest). */
 export interface EventMessage {
   eventId: string;
+  /** A manual retry: this subscription only. */
+  webhookId?: string;
 }
 
 /** How long a request's own flush has before the sweep takes over (so the two never race). */

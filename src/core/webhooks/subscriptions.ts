@@ -8,7 +8,7 @@ import type { Ctx } from "../context";
 import { seal, type SealingSecrets } from "../credentials/sealing";
 import { invalid } from "../errors";
 import { mapReceipt, type Receipt } from "../idempotency";
-import { createResource } from "../resources";
+import { createResource, getResource, updateResource } from "../resources";
 import { webhookSpec } from "../tenant-resources";
 import { newWebhookSecret } from "./signing";
 import { webhookUrlIssue } from "./url";
@@ -61,5 +61,23 @@ export async function createWebhook(ctx: Ctx, tenantId: string, input: WebhookIn
     },
     mapReceipt(receipt, (row: WebhookRow) => ({ webhook: row, secret })),
   );
+  return { webhook, secret };
+}
+
+/** How long a rotated secret keeps signing beside the new one. */
+export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A new signing secret, shown once; the one it replaces keeps signing beside it for 24 hours, so
+ * receivers can switch without a gap (each delivery carries both signatures meanwhile).
+ */
+export async function rotateWebhookSecret(ctx: Ctx, tenantId: string, id: string, deps: WebhookDeps): Promise<CreatedWebhook> {
+  const existing = await getResource(ctx, webhookSpec, tenantId, id);
+  const secret = newWebhookSecret();
+  const webhook = await updateResource(ctx, webhookSpec, tenantId, id, {
+    secret: await seal(deps.secrets, "webhook-secrets", secret, secretContext(tenantId)),
+    previousSecret: existing.secret,
+    previousUntil: ctx.now() + ROTATION_OVERLAP_MS,
+  });
   return { webhook, secret };
 }
