@@ -8,7 +8,8 @@
 //
 // Environment: BENCH_ROUNDS (3), BENCH_DURATION (5 s), BENCH_WARMUP (1 s), BENCH_CONNECTIONS (16),
 // BENCH_USERS (10000), BENCH_SCALE ("1000,100000": customer sizes for the list-latency check),
-// BENCH_ONLY (a regular expression: only the scenarios whose names match, e.g. "create").
+// BENCH_ONLY (a regular expression: only the scenarios whose names match, e.g. "create"),
+// BENCH_WEBHOOKS (1000: user changes whose webhook deliveries are checked and timed; 0 skips it).
 import autocannon from "autocannon";
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
@@ -27,6 +28,7 @@ const cfg = {
   users: Number(process.env.BENCH_USERS ?? 10_000),
   scale: (process.env.BENCH_SCALE ?? "1000,100000").split(",").map(Number).filter((n) => n > 0),
   only: process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null,
+  webhooks: Number(process.env.BENCH_WEBHOOKS ?? 1000),
 };
 const FLOOR_PORT = 8790;
 const PRODUCT_PORT = 8791;
@@ -38,7 +40,11 @@ const SECRETS = {
   RATE_LIMITS: "off",
   SERVER_TIMING: "off",
   REQUEST_LOG: "off",
+  // The webhook check's receiver listens on loopback, over http (docs/webhooks.md#urls).
+  WEBHOOKS_ALLOW_PRIVATE_URLS: "on",
+  WEBHOOK_RETRY_BASE_SECONDS: "1",
 };
+const RECEIVER_PORT = 8795;
 const children = new Set();
 
 function log(...args) {
@@ -198,6 +204,69 @@ const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/**
+ * Webhook deliveries (docs/webhooks.md): a tenant of its own subscribes a receiver on loopback;
+ * `n` user changes — creates through Worth, Corti and CloudCockpit, in turn, 16 at a time — must
+ * each arrive once, every signature verified with the Standard Webhooks library a receiver uses.
+ * Reports lost and duplicate deliveries and the delay from the change (the event's timestamp) to
+ * its arrival.
+ */
+async function webhookCheck(bootToken, n) {
+  const { Webhook } = await import("standardwebhooks");
+  const { createServer } = await import("node:http");
+  const arrivals = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c)).on("end", () => {
+      arrivals.push({ at: Date.now(), headers: req.headers, body });
+      res.end("ok");
+    });
+  });
+  await new Promise((r) => server.listen(RECEIVER_PORT, "127.0.0.1", r));
+  try {
+    const tenant = await api("POST", "/api/v1/tenants", { token: bootToken, body: { domain: "webhooks.bench.test", name: "Webhooks" } });
+    const T = `/api/v1/tenants/${tenant.id}`;
+    const project = await api("POST", `${T}/projects`, { token: bootToken, body: { key: "wh", name: "Webhooks" } });
+    const subrole = await api("POST", `${T}/subroles`, { token: bootToken, body: { code: "member", label: "Member", displayName: "Member", permissions: ["customer_user:read"] } });
+    const customer = await api("POST", `${T}/customers`, { token: bootToken, body: { name: "Hooked", projectId: project.id, key: "hooked" } });
+    const hook = await api("POST", `${T}/webhooks`, { token: bootToken, body: { url: `http://127.0.0.1:${RECEIVER_PORT}/events`, events: ["*"] } });
+    const token = bootToken;
+    const change = (i) => {
+      const email = `wh${i}-${process.pid}@bench.test`;
+      if (i % 3 === 0)
+        return api("POST", `/auth/api/v1/customers/${customer.id}/users`, { token, body: { first_name: "W", last_name: "H", email, subrole: { id: subrole.id, code: "member", label: "Member" } } });
+      if (i % 3 === 1) return api("POST", "/functions/v1/public/projects/wh/customers/hooked/users", { token, body: { email, firstName: "W", lastName: "H" } });
+      return api("POST", `/v1/customer/${customer.id}/users`, { token, headers: { "x-tenant": "webhooks.bench.test" }, body: { firstName: "W", lastName: "H", email, groups: [] } });
+    };
+    log(`webhooks: ${n} user changes through Worth, Corti and CloudCockpit…`);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < n) await change(next++);
+      }),
+    );
+    const deadline = Date.now() + 180_000;
+    while (new Set(arrivals.map((a) => a.headers["webhook-id"])).size < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 2000)); // late duplicates, if any
+    const verifier = new Webhook(hook.secret);
+    let verified = 0;
+    const delays = [];
+    for (const a of arrivals) {
+      const event = verifier.verify(a.body, a.headers);
+      verified++;
+      delays.push(a.at - Date.parse(event.timestamp));
+    }
+    const unique = new Set(arrivals.map((a) => a.headers["webhook-id"])).size;
+    const sorted = delays.sort((x, y) => x - y);
+    const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? null;
+    const out = { changes: n, delivered: unique, lost: n - unique, duplicates: arrivals.length - unique, verified, delayP50Ms: pct(50), delayP99Ms: pct(99) };
+    log(`webhooks: ${n} changes → ${unique} delivered (${out.lost} lost, ${out.duplicates} duplicates), ${verified}/${arrivals.length} signatures verified with standardwebhooks, delay change → delivery p50 ${out.delayP50Ms} ms, p99 ${out.delayP99Ms} ms`);
+    return out;
+  } finally {
+    server.close();
+  }
+}
 
 async function main() {
   log(`bench: ${cfg.rounds} rounds × ${cfg.duration}s (+${cfg.warmup}s warm-up), ${cfg.connections} connections, ${cfg.users} users`);
@@ -403,9 +472,10 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
     )
     .join("\n");
   log(`\n${table}\n\nPBKDF2-SHA256 × 100,000 (one password hash): ${hashMs} ms CPU (median of 10, Node WebCrypto on this machine)`);
+  const webhooks = cfg.webhooks > 0 ? await webhookCheck(boot.access_token, cfg.webhooks) : null;
   mkdirSync(join(root, "bench", "results"), { recursive: true });
   const file = join(root, "bench", "results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), config: cfg, results, passwordHashMs: hashMs }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), config: cfg, results, passwordHashMs: hashMs, webhooks }, null, 2));
   log(`results written to ${file}`);
 }
 
