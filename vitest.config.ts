@@ -63,8 +63,10 @@ export default defineConfig(async () => {
                   SERVER_TIMING: "on",
                   REQUEST_LOG: "off",
                   RATE_LIMITS: "off",
-                  // Webhook retries without waiting (the backoff's formula has its own test).
+                  // Webhook retries without waiting (the backoff's formula has its own test), and the
+                  // production URL rules whatever a developer's .dev.vars says.
                   WEBHOOK_RETRY_BASE_SECONDS: "0",
+                  WEBHOOKS_ALLOW_PRIVATE_URLS: "off",
                 },
               },
             }),

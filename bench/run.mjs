@@ -450,6 +450,8 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
     log(`${row.scenario}: ${row.productRps.toFixed(0)} req/s vs floor ${row.floorRps.toFixed(0)} → ratio ${row.medianRatio} (rounds ${row.ratios.join(", ")}), p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}, CPU ${row.cpuMs} ms/req vs floor ${row.floorCpuMs} (×${row.cpuRatio})`);
   }
   stop(floor);
+  // Webhook deliveries, on the product alone (its load does not disturb the ratios above).
+  const webhooks = cfg.webhooks > 0 ? await webhookCheck(boot.access_token, cfg.webhooks) : null;
   stop(product);
 
   // Password hashing cost, measured with the same parameters in this process (Node's WebCrypto).
@@ -472,7 +474,6 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
     )
     .join("\n");
   log(`\n${table}\n\nPBKDF2-SHA256 × 100,000 (one password hash): ${hashMs} ms CPU (median of 10, Node WebCrypto on this machine)`);
-  const webhooks = cfg.webhooks > 0 ? await webhookCheck(boot.access_token, cfg.webhooks) : null;
   mkdirSync(join(root, "bench", "results"), { recursive: true });
   const file = join(root, "bench", "results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), config: cfg, results, passwordHashMs: hashMs, webhooks }, null, 2));

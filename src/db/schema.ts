@@ -348,7 +348,7 @@ export const webhooks = sqliteTable(
 
 export const DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
 
-/** One row per (subscription, event): its latest attempt; `attempts` counts them. */
+/** One row per (subscription, event): where its delivery stands (`pending` until a 2xx or the dead-letter queue's `failed`); `attempts` counts them. */
 export const webhookDeliveries = sqliteTable(
   "webhook_deliveries",
   {
@@ -369,4 +369,28 @@ export const webhookDeliveries = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [uniqueIndex("webhook_deliveries_event_uq").on(t.webhookId, t.eventId), index("webhook_deliveries_webhook_created_idx").on(t.webhookId, t.createdAt, t.id)],
+);
+
+export const ATTEMPT_OUTCOMES = ["succeeded", "failed"] as const;
+
+/** Every attempt of a delivery (what `GET …/webhooks/{id}/deliveries` lists): its number, outcome, the receiver's status, how long it took. */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    webhookId: text("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    attempt: integer("attempt").notNull(),
+    outcome: text("outcome", { enum: ATTEMPT_OUTCOMES }).notNull(),
+    responseStatus: integer("response_status"),
+    durationMs: integer("duration_ms"),
+    /** What went wrong, in words of ours (never the receiver's body). */
+    error: text("error"),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("webhook_attempts_webhook_at_idx").on(t.webhookId, t.at, t.id), index("webhook_attempts_event_idx").on(t.webhookId, t.eventId)],
 );

@@ -64,7 +64,7 @@ export async function deliverEvent(env: AppBindings, eventId: string, onlyWebhoo
   );
   const done = Date.now();
   await db.batch(
-    results.map(({ s, r }) =>
+    results.flatMap(({ s, r }) =>
       recordAttempt(
         db,
         { webhookId: s.id, tenantId: e.tenantId, eventId: e.id, eventType: e.type, status: r.error === null ? "succeeded" : "pending", responseStatus: r.status, durationMs: r.ms, error: r.error },

@@ -107,9 +107,11 @@ export async function buildWorld(doc: Doc, opts: { throwaway?: string[] } = {}):
     deliveries: await Promise.all(
       rows.webhooks.slice(0, own.webhooks).map(async (h) => {
         const id = crypto.randomUUID();
-        await env.DB.prepare("insert into webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, attempts, status, created_at, updated_at) values (?, ?, ?, ?, 'user.created', 8, 'failed', ?, ?)")
-          .bind(id, w.tenant.id, h.id, crypto.randomUUID(), Date.now(), Date.now())
-          .run();
+        const event = crypto.randomUUID();
+        await env.DB.batch([
+          env.DB.prepare("insert into webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, attempts, status, created_at, updated_at) values (?, ?, ?, ?, 'user.created', 8, 'failed', ?, ?)").bind(crypto.randomUUID(), w.tenant.id, h.id, event, Date.now(), Date.now()),
+          env.DB.prepare("insert into webhook_attempts (id, tenant_id, webhook_id, event_id, event_type, attempt, outcome, response_status, duration_ms, error, at) values (?, ?, ?, ?, 'user.created', 8, 'failed', 500, 3, 'HTTP 500', ?)").bind(id, w.tenant.id, h.id, event, Date.now()),
+        ]);
         return { id };
       }),
     ),

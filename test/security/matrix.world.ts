@@ -134,9 +134,11 @@ export async function matrixWorld(): Promise<MatrixWorld> {
   const [ha, hb, hc] = await Promise.all([hook(t1Of(w1)), hook(t1Of(w1)), hook(t1Of(w2))]);
   const failed = async (t: Tenant, h: { id: string }) => {
     const id = crypto.randomUUID();
-    await env.DB.prepare("insert into webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, attempts, status, created_at, updated_at) values (?, ?, ?, ?, 'user.created', 8, 'failed', ?, ?)")
-      .bind(id, t.id, h.id, crypto.randomUUID(), Date.now(), Date.now())
-      .run();
+    const event = crypto.randomUUID();
+    await env.DB.batch([
+      env.DB.prepare("insert into webhook_deliveries (id, tenant_id, webhook_id, event_id, event_type, attempts, status, created_at, updated_at) values (?, ?, ?, ?, 'user.created', 8, 'failed', ?, ?)").bind(crypto.randomUUID(), t.id, h.id, event, Date.now(), Date.now()),
+      env.DB.prepare("insert into webhook_attempts (id, tenant_id, webhook_id, event_id, event_type, attempt, outcome, response_status, duration_ms, error, at) values (?, ?, ?, ?, 'user.created', 8, 'failed', 500, 3, 'HTTP 500', ?)").bind(id, t.id, h.id, event, Date.now()),
+    ]);
     return { id };
   };
   const [da, db, dc] = await Promise.all([failed(t1Of(w1), ha), failed(t1Of(w1), hb), failed(t1Of(w2), hc)]);

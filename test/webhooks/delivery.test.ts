@@ -14,6 +14,16 @@ import { world } from "../world";
 
 const CORTI = "/functions/v1/public";
 
+interface Attempt {
+  id: string;
+  eventId: string;
+  attempt: number;
+  outcome: string;
+  responseStatus: number | null;
+  error: string | null;
+  deliveryStatus: string;
+}
+
 interface Received {
   headers: Record<string, string>;
   body: string;
@@ -78,7 +88,8 @@ describe("webhooks", { timeout: 60_000 }, () => {
     expect(events.find((e) => e.type === "user.updated")!.data.changed).toEqual(["firstName"]);
 
     const list = await call("GET", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries`, { token: w.tenant.admin, expect: 200 });
-    expect(list.body.data.map((d: { status: string; attempts: number; responseStatus: number }) => [d.status, d.attempts, d.responseStatus])).toEqual(Array(4).fill(["succeeded", 1, 200]));
+    expect(list.body.data.map((d: Attempt) => [d.outcome, d.attempt, d.responseStatus, d.deliveryStatus])).toEqual(Array(4).fill(["succeeded", 1, 200, "succeeded"]));
+    expect(list.body.data.map((d: Attempt) => d.eventId).sort()).toEqual(events.map((e) => e.id).sort());
     // Nothing of the tenant is left in the outbox.
     expect(await env.DB.prepare("select count(*) as n from audit_events where tenant_id = ? and queued_at is null").bind(w.tenant.id).first<number>("n")).toBe(0);
     // No second delivery of anything.
@@ -94,7 +105,13 @@ describe("webhooks", { timeout: 60_000 }, () => {
     expect(got).toHaveLength(4);
     expect(new Set(got.map((d) => d.headers["webhook-id"])).size).toBe(1);
     const list = await call("GET", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries`, { token: w.tenant.admin, expect: 200 });
-    expect(list.body.data.map((d: { status: string; attempts: number }) => [d.status, d.attempts])).toEqual([["succeeded", 4]]);
+    // Every attempt is listed: three failures, then the success; the delivery stands succeeded.
+    expect(list.body.data.map((d: Attempt) => [d.attempt, d.outcome, d.responseStatus, d.error, d.deliveryStatus])).toEqual([
+      [1, "failed", 500, "HTTP 500", "succeeded"],
+      [2, "failed", 500, "HTTP 500", "succeeded"],
+      [3, "failed", 500, "HTTP 500", "succeeded"],
+      [4, "succeeded", 200, null, "succeeded"],
+    ]);
   });
 
   it("a receiver that never answers: after 8 attempts the delivery is failed (dead-letter queue); a manual retry then delivers", async () => {
@@ -102,21 +119,22 @@ describe("webhooks", { timeout: 60_000 }, () => {
     // Fails its first 8 requests: every automatic attempt, then answers.
     const sub = await subscribe("fail-8");
     await call("POST", `${CORTI}/projects/${w.projects[0]!.key}/customers/cust-a/users`, { token: w.tenant.admin, body: { email: `${unique("d")}@example.com`, firstName: "A", lastName: "B" }, expect: 201 });
-    expect(await until(sub.name, 8, 25_000)).toHaveLength(8);
-    const listed = async () => (await call("GET", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries`, { token: w.tenant.admin, expect: 200 })).body.data as { id: string; status: string; attempts: number; responseStatus: number; error: string }[];
-    const deadline = Date.now() + 15_000;
-    while ((await listed())[0]?.status !== "failed" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const [failed] = await listed();
-    expect(failed).toMatchObject({ status: "failed", attempts: 8, responseStatus: 500, error: "HTTP 500" });
-    const r = await call("POST", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries/${failed!.id}/retry`, { token: w.tenant.admin });
+    expect(await until(sub.name, 8, 40_000)).toHaveLength(8);
+    const listed = async () => (await call("GET", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries`, { token: w.tenant.admin, expect: 200 })).body.data as Attempt[];
+    const deadline = Date.now() + 40_000;
+    while ((await listed())[0]?.deliveryStatus !== "failed" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const attempts = await listed();
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.responseStatus, a.deliveryStatus])).toEqual(Array.from({ length: 8 }, (_, i) => [i + 1, "failed", 500, "failed"]));
+    const last = attempts[7]!;
+    const r = await call("POST", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries/${last.id}/retry`, { token: w.tenant.admin });
     expect(r.status, r.text).toBe(202);
-    expect(r.body).toMatchObject({ id: failed!.id, status: "pending" });
+    expect(r.body).toEqual({ ...last, deliveryStatus: "pending" });
     expect(await until(sub.name, 9)).toHaveLength(9);
-    const end = Date.now() + 10_000;
-    while ((await listed())[0]?.status !== "succeeded" && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    expect((await listed())[0]).toMatchObject({ status: "succeeded", attempts: 9, responseStatus: 200, error: null });
+    const end = Date.now() + 20_000;
+    while ((await listed()).length < 9 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect((await listed())[8]).toMatchObject({ attempt: 9, outcome: "succeeded", responseStatus: 200, error: null, deliveryStatus: "succeeded" });
     // Nothing left to retry.
-    const again = await call("POST", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries/${failed!.id}/retry`, { token: w.tenant.admin });
+    const again = await call("POST", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries/${last.id}/retry`, { token: w.tenant.admin });
     expect(again.status).toBe(409);
   });
 
@@ -164,6 +182,20 @@ describe("webhooks", { timeout: 60_000 }, () => {
     const pw = (await received(all.name)).map((d) => JSON.parse(d.body) as { type: string; data: { changed: string[] } }).find((e) => e.type === "user.password_changed")!;
     expect(pw.data.changed).toEqual(["password"]);
     expect(JSON.stringify(await received(all.name))).not.toContain("A-new-password-of-twenty!");
+  });
+
+  it("the outbox holds only what a subscription will take: a tenant without one writes its events already handed over", async () => {
+    const [{ w: quiet }, { w: hooked, subscribe }] = [await setup(), await setup()];
+    await subscribe("ok");
+    const create = (w: typeof quiet) => call("POST", `${CORTI}/projects/${w.projects[0]!.key}/customers/cust-a/users`, { token: w.tenant.admin, body: { email: `${unique("q")}@example.com`, firstName: "A", lastName: "B" }, expect: 201 });
+    const [a, b] = [await create(quiet), await create(hooked)];
+    const queuedAt = (id: string) => env.DB.prepare("select queued_at from audit_events where target_id = ? and action = 'user.created'").bind(id).first<number | null>("queued_at");
+    const row = await env.DB.prepare("select at, queued_at from audit_events where target_id = ?").bind(a.body.id).first<{ at: number; queued_at: number }>();
+    expect(row!.queued_at).toBe(row!.at);
+    // The subscribed tenant's event went through the outbox: handed over after the response.
+    const deadline = Date.now() + 5000;
+    while ((await queuedAt(b.body.id)) === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await queuedAt(b.body.id)).toBeGreaterThanOrEqual((await env.DB.prepare("select at from audit_events where target_id = ?").bind(b.body.id).first<number>("at"))!);
   });
 
   it("refuses URLs a webhook may not go to, naming url", async () => {

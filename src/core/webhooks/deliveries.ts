@@ -4,9 +4,9 @@
  * (deleted users too), in one round trip; and one row per (subscription, event) holding its latest
  * attempt.
  */
-import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { auditEvents, customers, subroles, users, webhookDeliveries, webhooks, type DELIVERY_STATUSES } from "../../db/schema";
+import { auditEvents, customers, subroles, users, webhookAttempts, webhookDeliveries, webhooks, type DELIVERY_STATUSES } from "../../db/schema";
 import type { Ctx } from "../context";
 import { conflict, notFound } from "../errors";
 import { assertWritable, getResource } from "../resources";
@@ -85,19 +85,27 @@ export interface Attempt {
 }
 
 /**
- * Records a delivery's latest attempt (one row per subscription and event; `attempts` counts them,
- * manual retries included) — unless the subscription was deleted meanwhile (its deliveries went with it).
+ * Records an attempt: the delivery's state (one row per subscription and event: `succeeded`, or
+ * still `pending`, with its count of attempts) and the attempt itself, numbered from that count —
+ * unless the subscription was deleted meanwhile (its deliveries went with it).
  */
 export function recordAttempt(db: Db, a: Attempt, now: number) {
-  return db
-    .insert(webhookDeliveries)
+  const d = webhookDeliveries;
+  const state = db
+    .insert(d)
     .select(
       sql`select ${crypto.randomUUID()}, ${a.tenantId}, ${a.webhookId}, ${a.eventId}, ${a.eventType}, 1, ${a.status}, ${a.responseStatus}, ${a.durationMs}, ${a.error}, ${now}, ${now} where exists (select 1 from ${webhooks} where ${webhooks.id} = ${a.webhookId})`,
     )
     .onConflictDoUpdate({
-      target: [webhookDeliveries.webhookId, webhookDeliveries.eventId],
-      set: { attempts: sql`${webhookDeliveries.attempts} + 1`, status: a.status, responseStatus: a.responseStatus, durationMs: a.durationMs, error: a.error, updatedAt: now },
+      target: [d.webhookId, d.eventId],
+      set: { attempts: sql`${d.attempts} + 1`, status: a.status, responseStatus: a.responseStatus, durationMs: a.durationMs, error: a.error, updatedAt: now },
     });
+  const attempt = db
+    .insert(webhookAttempts)
+    .select(
+      sql`select ${crypto.randomUUID()}, ${d.tenantId}, ${d.webhookId}, ${d.eventId}, ${d.eventType}, ${d.attempts}, ${a.status === "succeeded" ? "succeeded" : "failed"}, ${a.responseStatus}, ${a.durationMs}, ${a.error}, ${now} from ${d} where ${d.webhookId} = ${a.webhookId} and ${d.eventId} = ${a.eventId}`,
+    );
+  return [state, attempt] as const;
 }
 
 /** The dead-letter queue's verdict: every delivery of the event not yet succeeded has failed for good. */
@@ -108,44 +116,53 @@ export function markFailed(db: Db, eventId: string, now: number) {
     .where(and(eq(webhookDeliveries.eventId, eventId), sql`${webhookDeliveries.status} <> 'succeeded'`));
 }
 
-export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+/** An attempt as listed: with where its delivery stands now. */
+export type AttemptRow = typeof webhookAttempts.$inferSelect & { deliveryStatus: string };
+
+const ATTEMPT_COLUMNS = {
+  ...getTableColumns(webhookAttempts),
+  // Qualified by hand: drizzle writes a single-table query's columns bare, which inside this
+  // subquery would name the delivery's own columns.
+  deliveryStatus: sql<string>`(select d.status from webhook_deliveries d where d.webhook_id = "webhook_attempts"."webhook_id" and d.event_id = "webhook_attempts"."event_id")`.as("delivery_status"),
+};
 
 /**
- * A subscription's deliveries, oldest first, in cursor pages: 404 when the subscription is not the
- * caller's to see (the generic read's reach and narrowing, ../resources.ts).
+ * A subscription's delivery attempts, oldest first, in cursor pages: 404 when the subscription is
+ * not the caller's to see (the generic read's reach and narrowing, ../resources.ts).
  */
-export async function listDeliveries(ctx: Ctx, tenantId: string, webhookId: string, page: PageInput): Promise<{ data: DeliveryRow[]; nextCursor: string | null }> {
+export async function listDeliveries(ctx: Ctx, tenantId: string, webhookId: string, page: PageInput): Promise<{ data: AttemptRow[]; nextCursor: string | null }> {
   await getResource(ctx, webhookSpec, tenantId, webhookId);
-  const t = webhookDeliveries;
+  const t = webhookAttempts;
   const query = (after: SQL | undefined) =>
     ctx.db
-      .select()
+      .select(ATTEMPT_COLUMNS)
       .from(t)
       .where(and(eq(t.tenantId, tenantId), eq(t.webhookId, webhookId), after))
-      .orderBy(asc(t.createdAt), asc(t.id))
+      .orderBy(asc(t.at), asc(t.id))
       .limit(page.limit + 1);
-  return tenantPage<DeliveryRow>(ctx, tenantId, `deliveries:${webhookId}`, { at: t.createdAt, id: t.id }, page, query, (r) => [r.createdAt, r.id]);
+  return tenantPage<AttemptRow>(ctx, tenantId, `deliveries:${webhookId}`, { at: t.at, id: t.id }, page, query, (r) => [r.at, r.id]);
 }
 
 /**
- * A manual retry of a delivery that failed for good (or is still pending): back to pending, and
- * its event handed to the Queue again for this subscription only. 404 when the delivery is not the
- * caller's to see.
+ * A manual retry, named by one of the delivery's attempts: the delivery back to pending, and its
+ * event handed to the Queue again for this subscription only. 404 when the attempt is not the
+ * caller's to see; 409 once the delivery has succeeded.
  */
-export async function retryDelivery(ctx: Ctx, queue: Queue<{ eventId: string; webhookId?: string }>, tenantId: string, webhookId: string, deliveryId: string): Promise<DeliveryRow> {
+export async function retryDelivery(ctx: Ctx, queue: Queue<{ eventId: string; webhookId?: string }>, tenantId: string, webhookId: string, attemptId: string): Promise<AttemptRow> {
   await getResource(ctx, webhookSpec, tenantId, webhookId);
   assertWritable(ctx, webhookSpec, tenantId);
-  const now = ctx.now();
-  const [row] = await ctx.db
+  const a = webhookAttempts;
+  const [attempt] = await ctx.db
+    .select(ATTEMPT_COLUMNS)
+    .from(a)
+    .where(and(eq(a.id, attemptId), eq(a.webhookId, webhookId), eq(a.tenantId, tenantId)));
+  if (!attempt) throw notFound("delivery");
+  const [reopened] = await ctx.db
     .update(webhookDeliveries)
-    .set({ status: "pending", updatedAt: now })
-    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.tenantId, tenantId), sql`${webhookDeliveries.status} <> 'succeeded'`))
-    .returning();
-  if (!row) {
-    const [exists] = await ctx.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.tenantId, tenantId)));
-    if (!exists) throw notFound("delivery");
-    throw conflict("delivery", "This delivery has succeeded; there is nothing to retry.");
-  }
-  await queue.send({ eventId: row.eventId, webhookId });
-  return row;
+    .set({ status: "pending", updatedAt: ctx.now() })
+    .where(and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.eventId, attempt.eventId), sql`${webhookDeliveries.status} <> 'succeeded'`))
+    .returning({ status: webhookDeliveries.status });
+  if (!reopened) throw conflict("delivery", "This delivery has succeeded; there is nothing to retry.");
+  await queue.send({ eventId: attempt.eventId, webhookId });
+  return { ...attempt, deliveryStatus: reopened.status };
 }

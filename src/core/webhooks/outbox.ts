@@ -8,7 +8,7 @@
  */
 import { and, asc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { auditEvents, webhooks } from "../../db/schema";
+import { auditEvents } from "../../db/schema";
 import { eventTypeOf } from "./events";
 
 /** What the Queue carries: the event's id (the consumer reads the rest). */
@@ -34,7 +34,8 @@ export async function flushEvents(db: Db, queue: Queue<EventMessage>, which: { c
       id: auditEvents.id,
       action: auditEvents.action,
       changes: auditEvents.changes,
-      wanted: sql<number>`exists (select 1 from ${webhooks} where ${webhooks.tenantId} = ${auditEvents.tenantId} and ${webhooks.enabled} = 1)`,
+      // Qualified by hand (drizzle writes a single-table query's columns bare).
+      wanted: sql<number>`exists (select 1 from webhooks w where w.tenant_id = "audit_events"."tenant_id" and w.enabled = 1)`,
     })
     .from(auditEvents)
     .where(and(...where))
@@ -60,5 +61,6 @@ export async function flushEvents(db: Db, queue: Queue<EventMessage>, which: { c
  * subscription, else already done — a tenant without webhooks never pays for the outbox.
  */
 export function queuedAtOnInsert(tenantId: SQL | string, at: number): SQL {
-  return sql`case when exists (select 1 from ${webhooks} where ${webhooks.tenantId} = ${tenantId} and ${webhooks.enabled} = 1) then null else ${at} end`;
+  // `w.` names the subscription's columns; `tenantId` may be a column of the row being written (bare, as drizzle writes it).
+  return sql`case when exists (select 1 from webhooks w where w.tenant_id = ${tenantId} and w.enabled = 1) then null else ${at} end`;
 }

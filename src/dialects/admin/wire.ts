@@ -7,7 +7,7 @@ import { idParam } from "../../http/openapi";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../../core/paging";
 import type { User } from "../../core/users/view";
 import { EVENT_TYPES } from "../../core/webhooks/events";
-import { DELIVERY_STATUSES, PERMISSIONS, ROLES, SCOPES, USER_STATUSES } from "../../db/schema";
+import { ATTEMPT_OUTCOMES, DELIVERY_STATUSES, PERMISSIONS, ROLES, SCOPES, USER_STATUSES } from "../../db/schema";
 
 /** Ids are case-insensitive on input (RFC 9562 §4): an upper-case id names the same row. */
 export const Uuid = idParam();
@@ -186,19 +186,20 @@ export const WebhookPatch = nonEmpty(z.strictObject({ url: WebhookUrl, events: E
 
 export const DeliverySchema = z
   .object({
-    id: Uuid,
+    id: Uuid.openapi({ description: "The attempt's id (a manual retry names it)." }),
     tenantId: Uuid,
     webhookId: Uuid,
     eventId: Uuid.openapi({ description: "The audit event's id: the delivery's webhook-id." }),
     eventType: z.string(),
-    attempts: z.number().int().min(1),
-    status: z.enum(DELIVERY_STATUSES),
-    responseStatus: z.number().int().nullable(),
+    attempt: z.number().int().min(1).openapi({ description: "1 for the first attempt of this event to this subscription; manual retries continue the count." }),
+    outcome: z.enum(ATTEMPT_OUTCOMES),
+    responseStatus: z.number().int().nullable().openapi({ description: "The receiver's status; null for a timeout or a network error." }),
     durationMs: z.number().int().nullable(),
-    error: z.string().nullable(),
-    ...meta,
+    error: z.string().nullable().openapi({ description: "`HTTP <status>`, `timeout` or `network error`; never the receiver's body." }),
+    at: Iso,
+    deliveryStatus: z.enum(DELIVERY_STATUSES).openapi({ description: "Where this event's delivery stands now: pending (retrying), succeeded, or failed (after 8 attempts)." }),
   })
-  .openapi("WebhookDelivery");
+  .openapi("WebhookDeliveryAttempt");
 
 /** A subscription on the wire: never its secrets. */
 export function webhookToWire(r: Record<string, unknown>): Record<string, unknown> {

@@ -20,7 +20,7 @@ export function registerWebhookDeliveryRoutes(app: OpenAPIHono<AppEnv>): void {
       path: "/tenants/{tenantId}/webhooks/{id}/deliveries",
       operationId: "admin.listWebhookDeliveries",
       tags: ["Webhooks"],
-      summary: "A subscription's deliveries, oldest first: per event, its latest attempt",
+      summary: "A subscription's delivery attempts, oldest first: each with its number, outcome, the receiver's status and duration",
       security: BEARER,
       request: { params: Params, query: ListQuery },
       responses: { 200: { description: "A page of deliveries", content: { "application/json": { schema: listOf(DeliverySchema, "WebhookDeliveryList") } } }, ...adminErrors },
@@ -37,10 +37,10 @@ export function registerWebhookDeliveryRoutes(app: OpenAPIHono<AppEnv>): void {
       path: "/tenants/{tenantId}/webhooks/{id}/deliveries/{deliveryId}/retry",
       operationId: "admin.retryWebhookDelivery",
       tags: ["Webhooks"],
-      summary: "Deliver an event again to this subscription (a delivery that has not succeeded)",
+      summary: "Deliver an attempt's event again to this subscription (while its delivery has not succeeded)",
       security: BEARER,
       request: { params: Params.extend({ deliveryId: Uuid.openapi({ param: { name: "deliveryId", in: "path" } }) }) },
-      responses: { 202: json(DeliverySchema, "Queued again: the delivery, pending"), ...adminErrors, ...conflictResponse },
+      responses: { 202: json(DeliverySchema, "Queued again: the attempt named, its delivery now pending"), ...adminErrors, ...conflictResponse },
     }),
     async (c) => {
       const { tenantId, id, deliveryId } = c.req.valid("param");
