@@ -348,23 +348,33 @@ export const webhooks = sqliteTable(
 
 export const DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
 
+/** What a delivery is of: a subscription (its rows go with it) and an event. */
+const deliveryOf = () => ({
+  tenantId: text("tenant_id").notNull(),
+  webhookId: text("webhook_id")
+    .notNull()
+    .references(() => webhooks.id, { onDelete: "cascade" }),
+  eventId: text("event_id").notNull(),
+  eventType: text("event_type").notNull(),
+});
+
+/** How the receiver answered (the latest attempt, or this one). */
+const answerOf = () => ({
+  responseStatus: integer("response_status"),
+  durationMs: integer("duration_ms"),
+  /** What went wrong, in words of ours (never the receiver's body). */
+  error: text("error"),
+});
+
 /** One row per (subscription, event): where its delivery stands (`pending` until a 2xx or the dead-letter queue's `failed`); `attempts` counts them. */
 export const webhookDeliveries = sqliteTable(
   "webhook_deliveries",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull(),
-    webhookId: text("webhook_id")
-      .notNull()
-      .references(() => webhooks.id, { onDelete: "cascade" }),
-    eventId: text("event_id").notNull(),
-    eventType: text("event_type").notNull(),
+    ...deliveryOf(),
     attempts: integer("attempts").notNull(),
     status: text("status", { enum: DELIVERY_STATUSES }).notNull(),
-    responseStatus: integer("response_status"),
-    durationMs: integer("duration_ms"),
-    /** What went wrong, in words of ours (never the receiver's body). */
-    error: text("error"),
+    ...answerOf(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -378,18 +388,10 @@ export const webhookAttempts = sqliteTable(
   "webhook_attempts",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull(),
-    webhookId: text("webhook_id")
-      .notNull()
-      .references(() => webhooks.id, { onDelete: "cascade" }),
-    eventId: text("event_id").notNull(),
-    eventType: text("event_type").notNull(),
+    ...deliveryOf(),
     attempt: integer("attempt").notNull(),
     outcome: text("outcome", { enum: ATTEMPT_OUTCOMES }).notNull(),
-    responseStatus: integer("response_status"),
-    durationMs: integer("duration_ms"),
-    /** What went wrong, in words of ours (never the receiver's body). */
-    error: text("error"),
+    ...answerOf(),
     at: integer("at").notNull(),
   },
   (t) => [index("webhook_attempts_webhook_at_idx").on(t.webhookId, t.at, t.id), index("webhook_attempts_event_idx").on(t.webhookId, t.eventId)],
