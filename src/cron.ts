@@ -5,7 +5,7 @@
  */
 import { purgeExpiredKeys } from "./core/idempotency";
 import { flushEvents, SWEEP_AFTER_MS } from "./core/webhooks/outbox";
-import { openDb } from "./db/client";
+import { openDb, type Db } from "./db/client";
 import type { AppBindings } from "./http/types";
 
 /** Expired records deleted per statement, and statements per run (a run stays well inside a Cron's limits). */
@@ -18,27 +18,33 @@ export async function cron(env: AppBindings, now = Date.now()): Promise<void> {
   await sweepEvents(env, now);
 }
 
-/** Sends the webhook events a crash left unqueued (older than a request's own flush would take), up to 1,000 a run. */
-export async function sweepEvents(env: AppBindings, now = Date.now()): Promise<number> {
+/**
+ * A job in slices: `step` runs until it says it is done or `rounds` are over; the counts it
+ * returns are summed and logged in one line.
+ */
+async function inSlices(env: AppBindings, job: string, rounds: number, step: (db: Db) => Promise<{ count: number; done: boolean }>): Promise<number> {
   const { db } = openDb(env.DB, { write: true });
-  let sent = 0;
-  for (let round = 0; round < 10; round++) {
-    const n = await flushEvents(db, env.EVENTS, { olderThan: now - SWEEP_AFTER_MS });
-    sent += n.sent;
-    if (n.seen === 0) break;
+  let count = 0;
+  for (let round = 0; round < rounds; round++) {
+    const r = await step(db);
+    count += r.count;
+    if (r.done) break;
   }
-  if (env.REQUEST_LOG !== "off") console.log(JSON.stringify({ level: "info", msg: "cron", job: "sweep webhook events", sent }));
-  return sent;
+  if (env.REQUEST_LOG !== "off") console.log(JSON.stringify({ level: "info", msg: "cron", job, count }));
+  return count;
 }
 
-export async function purgeKeys(env: AppBindings, now = Date.now()): Promise<number> {
-  const { db } = openDb(env.DB, { write: true });
-  let purged = 0;
-  for (let round = 0; round < PURGE_ROUNDS; round++) {
+/** Sends the webhook events a crash left unqueued (older than a request's own flush would take), up to 1,000 a run. */
+export function sweepEvents(env: AppBindings, now = Date.now()): Promise<number> {
+  return inSlices(env, "sweep webhook events", 10, async (db) => {
+    const n = await flushEvents(db, env.EVENTS, { olderThan: now - SWEEP_AFTER_MS });
+    return { count: n.sent, done: n.seen === 0 };
+  });
+}
+
+export function purgeKeys(env: AppBindings, now = Date.now()): Promise<number> {
+  return inSlices(env, "purge idempotency keys", PURGE_ROUNDS, async (db) => {
     const n = await purgeExpiredKeys(db, now, PURGE_BATCH);
-    purged += n;
-    if (n < PURGE_BATCH) break;
-  }
-  if (env.REQUEST_LOG !== "off") console.log(JSON.stringify({ level: "info", msg: "cron", job: "purge idempotency keys", purged }));
-  return purged;
+    return { count: n, done: n < PURGE_BATCH };
+  });
 }

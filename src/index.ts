@@ -1,5 +1,6 @@
 import { buildApp } from "./app";
 import { cron } from "./cron";
+import type { EventMessage } from "./core/webhooks/outbox";
 import { consume } from "./webhooks/consumer";
 import type { AppBindings } from "./http/types";
 
@@ -11,5 +12,5 @@ export default {
   // The Cron Trigger of wrangler.toml (src/cron.ts): expired Idempotency-Key records go; events a crash left unqueued are sent.
   scheduled: (_controller, env, ctx) => ctx.waitUntil(cron(env)),
   // The webhook Queue and its dead-letter queue (src/webhooks/consumer.ts).
-  queue: (batch, env) => consume(batch as MessageBatch<{ eventId: string }>, env),
+  queue: (batch, env) => consume(batch as MessageBatch<EventMessage>, env),
 } satisfies ExportedHandler<AppBindings>;

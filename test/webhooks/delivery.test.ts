@@ -9,7 +9,7 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { sweepEvents } from "../../src/cron";
 import { backoffSeconds } from "../../src/webhooks/consumer";
-import { call, unique } from "../harness";
+import { call, expectProblem, unique } from "../harness";
 import { world } from "../world";
 
 const CORTI = "/functions/v1/public";
@@ -199,12 +199,23 @@ describe("webhooks", { timeout: 60_000 }, () => {
   });
 
   it("refuses URLs a webhook may not go to, naming url", async () => {
-    const { w } = await setup();
-    for (const url of ["http://example.com/h", "https://127.0.0.1/h", "https://169.254.169.254/latest", "https://localhost/h"]) {
+    const { w, subscribe } = await setup();
+    const special = "Must not be a loopback, private, link-local or other special-purpose address.";
+    for (const [url, message] of [
+      ["http://example.com/h", "Must be an https URL."],
+      ["https://127.0.0.1/h", special],
+      ["https://169.254.169.254/latest", special],
+      ["https://localhost/h", "Must be a public host name (with a domain)."],
+    ]) {
       const r = await call("POST", `/api/v1/tenants/${w.tenant.id}/webhooks`, { token: w.tenant.admin, body: { url, events: ["user.created"] } });
-      expect(r.status, url).toBe(400);
-      expect(r.body.errors[0].field).toBe("url");
+      expectProblem(r, 400, "INVALID", { detail: "The webhook URL is not allowed.", errors: [{ field: "url", message }] });
     }
+    // Nothing was created, and a PATCH to such a URL is refused alike.
+    const sub = await subscribe("ok");
+    const p = await call("PATCH", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}`, { token: w.tenant.admin, body: { url: "https://10.0.0.1/h" } });
+    expectProblem(p, 400, "INVALID", { detail: "The webhook URL is not allowed.", errors: [{ field: "url", message: special }] });
+    const list = await call("GET", `/api/v1/tenants/${w.tenant.id}/webhooks`, { token: w.tenant.admin, expect: 200 });
+    expect(list.body.data.map((h: { id: string; url: string }) => [h.id, h.url])).toEqual([[sub.id, sub.body.url]]);
   });
 
   it("backs off exponentially from WEBHOOK_RETRY_BASE_SECONDS, at most 12 hours", () => {
