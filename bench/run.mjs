@@ -11,15 +11,13 @@
 // BENCH_ONLY (a regular expression: only the scenarios whose names match, e.g. "create"),
 // BENCH_WEBHOOKS (1000: user changes whose webhook deliveries are checked and timed; 0 skips it).
 import autocannon from "autocannon";
-import { spawn, spawnSync } from "node:child_process";
+import { root, start, stop, varArgs, wr } from "../scripts/lib/wrangler-dev.mjs";
+import { spawnSync } from "node:child_process";
 import { createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const state = join(root, "bench", ".state");
-const wrangler = join(root, "node_modules", ".bin", "wrangler");
 const cfg = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 3),
   duration: Number(process.env.BENCH_DURATION ?? 5),
@@ -45,58 +43,10 @@ const SECRETS = {
   WEBHOOK_RETRY_BASE_SECONDS: "1",
 };
 const RECEIVER_PORT = 8795;
-const children = new Set();
 
 function log(...args) {
   console.log(...args);
 }
-
-function wr(args, opts = {}) {
-  const r = spawnSync(wrangler, args, { cwd: root, encoding: "utf8", env: { ...process.env, CI: "true" }, ...opts });
-  if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** Starts `wrangler dev` in its own process group, so stop() can end it and its workerd children. */
-async function start(name, args, port) {
-  const child = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", ...args], {
-    cwd: root,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, CI: "true" },
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  children.add(child);
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/`);
-      return child;
-    } catch {
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    if (child.exitCode !== null) break;
-  }
-  throw new Error(`${name} did not start:\n${output.slice(-3000)}`);
-}
-
-function stop(child) {
-  if (!children.has(child)) return;
-  children.delete(child);
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    // already gone
-  }
-}
-
-function stopAll() {
-  for (const c of [...children]) stop(c);
-}
-process.on("exit", stopAll);
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => (stopAll(), process.exit(130)));
 
 async function api(method, path, { token, body, headers = {} } = {}) {
   const res = await fetch(`http://127.0.0.1:${PRODUCT_PORT}${path}`, {
@@ -276,7 +226,7 @@ async function main() {
   mkdirSync(floorState, { recursive: true });
   mkdirSync(productState, { recursive: true });
   const floorConfig = join(root, "bench", "floor", "wrangler.toml");
-  const productVars = Object.entries(SECRETS).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const productVars = varArgs(SECRETS);
 
   log("migrating both databases…");
   wr(["d1", "migrations", "apply", "DB", "--local", "--persist-to", productState]);
@@ -299,7 +249,7 @@ async function main() {
   const scaleCustomers = [];
   for (const n of cfg.scale) scaleCustomers.push({ n, ...(await api("POST", `${T}/customers`, { token: boot.access_token, body: { name: `Scale ${n}` } })) });
   const account = await api("POST", `${T}/accounts`, { token: boot.access_token, body: { name: "bench", role: "tenant_admin", scopes: ["users:read", "users:write", "admin"] } });
-  stop(product);
+  await stop(product);
 
   log(`seeding ${cfg.users} users (+ ${cfg.scale.join(", ")} for the scale check)…`);
   const pw = "bench-password-123456";
@@ -449,10 +399,10 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
     results.push(row);
     log(`${row.scenario}: ${row.productRps.toFixed(0)} req/s vs floor ${row.floorRps.toFixed(0)} → ratio ${row.medianRatio} (rounds ${row.ratios.join(", ")}), p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}, CPU ${row.cpuMs} ms/req vs floor ${row.floorCpuMs} (×${row.cpuRatio})`);
   }
-  stop(floor);
+  await stop(floor);
   // Webhook deliveries, on the product alone (its load does not disturb the ratios above).
   const webhooks = cfg.webhooks > 0 ? await webhookCheck(boot.access_token, cfg.webhooks) : null;
-  stop(product);
+  await stop(product);
 
   // Password hashing cost, measured with the same parameters in this process (Node's WebCrypto).
   const material = await crypto.subtle.importKey("raw", new TextEncoder().encode("x".repeat(32)), "PBKDF2", false, ["deriveBits"]);
@@ -485,4 +435,4 @@ main()
     console.error(err);
     process.exitCode = 1;
   })
-  .finally(stopAll);
+  .finally(() => process.exit());

@@ -37,7 +37,9 @@ async function inSlices(env: AppBindings, job: string, rounds: number, step: (db
 /** Sends the webhook events a crash left unqueued (older than a request's own flush would take), up to 1,000 a run. */
 export function sweepEvents(env: AppBindings, now = Date.now()): Promise<number> {
   return inSlices(env, "sweep webhook events", 10, async (db) => {
-    const n = await flushEvents(db, env.EVENTS, { olderThan: now - SWEEP_AFTER_MS });
+    const seconds = Number(env.WEBHOOK_SWEEP_AFTER_SECONDS ?? NaN);
+    const after = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : SWEEP_AFTER_MS;
+    const n = await flushEvents(db, env.EVENTS, { olderThan: now - after });
     return { count: n.sent, done: n.seen === 0 };
   });
 }

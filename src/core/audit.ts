@@ -44,7 +44,7 @@ export function auditInsert(ctx: Ctx, input: AuditInput, onlyIf?: SQL) {
   const queuedAt = queuedAtOnInsert(input.tenantId, row.at);
   if (onlyIf === undefined) return ctx.db.insert(auditEvents).values({ ...row, queuedAt });
   // INSERT … SELECT <values> WHERE <condition>: the columns in table order, each encoded as drizzle would.
-  const values = Object.entries(getTableColumns(auditEvents)).map(([k, col]) => (k === "queuedAt" ? queuedAt : sql.param(row[k as keyof typeof row], col)));
+  const values = Object.entries(getTableColumns(auditEvents)).map(([k, col]) => (k === "queuedAt" ? queuedAt : sql.param(row[k as keyof typeof row] ?? null, col)));
   return ctx.db.insert(auditEvents).select(sql`select ${sql.join(values, sql`, `)} where ${onlyIf}`);
 }
 
@@ -70,6 +70,8 @@ export interface AuditFromRow {
   customerId: SQL;
   /** A JSON text expression; its secrets are the caller's to leave out (never hashes). */
   changes: SQL;
+  /** A user event's sequence: the user's version once the change is written (read from the target row). */
+  sequence?: SQL;
 }
 
 /**
@@ -90,6 +92,8 @@ export function auditInsertFrom(ctx: Ctx, e: AuditFromRow, from: SQL) {
     correlationId: sql`${ctx.correlationId}`,
     changes: e.changes,
     queuedAt: queuedAtOnInsert(e.tenantId, ctx.now()),
+    sequence: e.sequence ?? sql`null`,
+    snapshot: sql`null`,
   };
   const ordered = Object.keys(getTableColumns(auditEvents)).map((k) => values[k as keyof typeof values]);
   return ctx.db.insert(auditEvents).select(sql`select ${sql.join(ordered, sql`, `)} ${from}`);

@@ -245,6 +245,13 @@ export const auditEvents = sqliteTable(
     changes: text("changes", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     /** When the event was handed to the webhook Queue (null until then): the outbox (docs/webhooks.md). */
     queuedAt: integer("queued_at"),
+    /** A user event's place in its user's history: the user's `version` once the change is written (docs/webhooks.md#ordering). */
+    sequence: integer("sequence"),
+    /**
+     * The user as the change left it (JSON of `userSelection`, never a hash), written only for the
+     * events of a tenant with webhooks: what its deliveries (and manual retries) carry, however late.
+     */
+    snapshot: text("snapshot"),
   },
   (t) => [
     // The outbox: events not yet handed to the Queue, oldest first (the after-response flush and the sweep).

@@ -69,7 +69,13 @@ export const requestContext = (): MiddlewareHandler<AppEnv> => async (c, next) =
     console.log(JSON.stringify(line));
   }
   // A write that succeeded hands its events to the webhook Queue, after its response (src/core/webhooks/outbox.ts).
-  if (!READS.has(c.req.method) && c.res.status < 400 && trips.count > 0) deferred.push(() => flushEvents(db, c.env.EVENTS, { correlationId }));
+  if (!READS.has(c.req.method) && c.res.status < 400 && trips.count > 0) {
+    const delay = Number(c.env.WEBHOOK_FLUSH_DELAY_MS ?? 0);
+    deferred.push(async () => {
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      return flushEvents(db, c.env.EVENTS, { correlationId });
+    });
+  }
   for (const work of deferred) c.executionCtx.waitUntil(work().catch((err: unknown) => console.log(JSON.stringify({ level: "error", msg: "after response", errorKind: errorKind(err), correlationId }))));
 };
 

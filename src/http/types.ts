@@ -7,6 +7,13 @@ import type { Db, RequestDb, RoundTrips } from "../db/client";
 export interface AppBindings extends Env {
   JWKS_ISSUER?: string;
   JWKS_AUDIENCE?: string;
+  /**
+   * Crash drills only (scripts/crash-drill.mjs): a write's after-response hand-over of its webhook
+   * events waits this long, so a drill can kill the server between the commit and the Queue send.
+   */
+  WEBHOOK_FLUSH_DELAY_MS?: string;
+  /** How old an unqueued event must be before the Cron sweep sends it (default 60: a request's own hand-over goes first). */
+  WEBHOOK_SWEEP_AFTER_SECONDS?: string;
 }
 
 export interface AppVariables {

@@ -26,6 +26,7 @@ const MAX_DELAY_SECONDS = 43_200;
 /** The body of an event's delivery: its id, type and time, its tenant and customer, and what changed — a user event carries the user in the admin API's shape. */
 export function payloadOf(e: PendingEvent): string {
   const data: Record<string, unknown> = { id: e.targetId, changed: e.changed };
+  if (e.sequence !== null) data.sequence = e.sequence;
   if (e.user) data.user = userToWire(e.user);
   return JSON.stringify({ id: e.id, type: e.type, timestamp: new Date(e.at).toISOString(), tenantId: e.tenantId, customerId: e.customerId, data });
 }

@@ -122,8 +122,8 @@ describe("update and delete batches rendered once per form", () => {
           compareDeleteShape(ctxOf(principal()), address(), condition());
           const [cached, direct] = compareDeleteShape(ctxOf(principal()), address(), condition());
           expect(cached).toEqual(direct);
-          // The user, whether its tenant requires If-Match, the event, the update.
-          expect(cached).toHaveLength(4);
+          // The user, whether its tenant requires If-Match, the event, the update, the event's snapshot of the user.
+          expect(cached).toHaveLength(5);
         });
       }
     }

@@ -8,6 +8,8 @@ import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { sweepEvents } from "../../src/cron";
+import { pendingEvent } from "../../src/core/webhooks/deliveries";
+import { openDb } from "../../src/db/client";
 import { backoffSeconds } from "../../src/webhooks/consumer";
 import { call, expectProblem, unique } from "../harness";
 import { world } from "../world";
@@ -80,12 +82,27 @@ describe("webhooks", { timeout: 60_000 }, () => {
 
     const deliveries = await until(sub.name, 4);
     expect(deliveries).toHaveLength(4);
-    const events = deliveries.map((d) => new Webhook(sub.secret).verify(d.body, d.headers) as { id: string; type: string; data: { id: string; changed: string[]; user: { id: string; version: number; firstName: string } } });
+    const events = deliveries.map(
+      (d) => new Webhook(sub.secret).verify(d.body, d.headers) as { id: string; type: string; data: { id: string; sequence: number; changed: string[]; user: { id: string; version: number; firstName: string; status: string; subroleId: string | null } } },
+    );
     expect(events.map((e) => e.type).sort()).toEqual(["user.created", "user.deleted", "user.disabled", "user.updated"].sort());
     for (const [i, d] of deliveries.entries()) expect(d.headers["webhook-id"]).toBe(events[i]!.id);
     expect(new Set(events.map((e) => e.id)).size).toBe(4);
     expect(events.every((e) => e.data.id === userId && e.data.user.id === userId)).toBe(true);
     expect(events.find((e) => e.type === "user.updated")!.data.changed).toEqual(["firstName"]);
+    // Each event carries its place in the user's history and the user as that change left it,
+    // whenever it is delivered (all four changes were made before most deliveries ran).
+    const bySequence = [...events].sort((a, b) => a.data.sequence - b.data.sequence);
+    expect(bySequence.map((e) => [e.data.sequence, e.type, e.data.user.version, e.data.user.firstName, e.data.user.status, e.data.user.subroleId])).toEqual([
+      [1, "user.created", 1, "Ada", "ACTIVE", w.subroles[0]!.id],
+      [2, "user.updated", 2, "Grace", "ACTIVE", w.subroles[0]!.id],
+      [3, "user.disabled", 3, "Grace", "INACTIVE", w.subroles[0]!.id],
+      [4, "user.deleted", 4, "Grace", "INACTIVE", w.subroles[0]!.id],
+    ]);
+    // The frozen copy, read after every change: the creation still shows the user as created.
+    const first = await pendingEvent(openDb(env.DB, { write: true }).db, bySequence[0]!.id);
+    expect([first!.sequence, first!.user!.firstName, first!.user!.status, first!.user!.version]).toEqual([1, "Ada", "ACTIVE", 1]);
+    expect(JSON.stringify(first!.user)).not.toMatch(/pbkdf2|passwordHash/);
 
     const list = await call("GET", `/api/v1/tenants/${w.tenant.id}/webhooks/${sub.id}/deliveries`, { token: w.tenant.admin, expect: 200 });
     expect(list.body.data.map((d: Attempt) => [d.outcome, d.attempt, d.responseStatus, d.deliveryStatus])).toEqual(Array(4).fill(["succeeded", 1, 200, "succeeded"]));

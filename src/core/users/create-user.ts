@@ -9,6 +9,7 @@ import { customerMatch } from "../project-scope";
 import { assertInNamedTenant, batchInTenant, inTenant, normaliseDomain, type TenantRef } from "../tenant-gate";
 import { ShapeFamily } from "../../db/shapes";
 import { sealed, type Receipt } from "../idempotency";
+import { snapshotUser } from "../webhooks/outbox";
 import { chosenSubroleSql, customerReachSql, groupsOkSql, GuardMismatch, principalValues, shapeCtx, shapePrincipal, subroleWithinSql, type ShapePrincipal } from "./guards";
 import {
   MAX_GROUPS,
@@ -231,9 +232,11 @@ const createStatements = new ShapeFamily<CreateArgs>((db, p, a) => {
         customerId: sql`${users.customerId}`,
         // What the batch decides (owner, subrole) is read from the row it wrote.
         changes: sql`json_set(${p("auditKnown")}, '$.tenantId', ${users.tenantId}, '$.customerId', ${users.customerId}, '$.resellerId', ${users.resellerId}, '$.subroleId', ${users.subroleId})`,
+        sequence: sql`${users.version}`,
       },
       sql`from ${users} where ${users.id} = ${userId} and ${users.extAuthRefId} = ${extRef}`,
     ),
+    snapshotUser(db, p("eventId") as string),
   ];
 });
 

@@ -2,6 +2,7 @@ import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { auditEvents, users } from "../../db/schema";
 import { ShapeFamily } from "../../db/shapes";
 import { auditInsertFrom } from "../audit";
+import { snapshotUser } from "../webhooks/outbox";
 import type { Ctx } from "../context";
 import { addressForm, addressOf, addressValues, addressWhere, builtUserQuery, readUser, type AddressForm, type UserAddress } from "./get-user";
 import { assertPreconditions, preconditionForm, preconditionSql, preconditionValues, requirementQuery, type PreconditionForm, type Preconditions } from "./preconditions";
@@ -52,7 +53,8 @@ const deleteStatements = new ShapeFamily<DeleteArgs>((db, p, f) => {
     requirementQuery(db, addressWhere(ctx, a) as SQL),
     auditInsertFrom(
       ctx,
-      { id: eventId as string, action: "user.deleted", targetType: "user", targetId: sql`${users.id}`, tenantId: sql`${users.tenantId}`, customerId: sql`${users.customerId}`, changes: sql`'{}'` },
+      // Written before the update: the sequence is the version the delete is about to give.
+      { id: eventId as string, action: "user.deleted", targetType: "user", targetId: sql`${users.id}`, tenantId: sql`${users.tenantId}`, customerId: sql`${users.customerId}`, changes: sql`'{}'`, sequence: sql`${users.version} + 1` },
       sql`from ${users} where ${target}`,
     ),
     db
@@ -60,6 +62,7 @@ const deleteStatements = new ShapeFamily<DeleteArgs>((db, p, f) => {
       .set({ deletedAt: p("now") as number, updatedAt: p("now") as number, updatedBy: ctx.principal.sub, version: sql`${users.version} + 1` })
       .where(and(eq(users.id, written), isNull(users.deletedAt)))
       .returning({ id: users.id }),
+    snapshotUser(db, eventId as string),
   ];
 });
 

@@ -3,6 +3,7 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { hashPassword } from "../credentials/password";
 import { auditEvents, userGroups, users, type UserStatus } from "../../db/schema";
 import { auditInsertFrom, diff } from "../audit";
+import { snapshotUser } from "../webhooks/outbox";
 import { assertPermissionsWithin } from "../ceiling";
 import { revokeUserTokens } from "../revocation";
 import type { Ctx } from "../context";
@@ -246,7 +247,8 @@ const updateStatements = new ShapeFamily<UpdateArgs>((db, p, f) => {
     groupsQuery(ctx, groupIds),
     auditInsertFrom(
       ctx,
-      { id: eventId as string, action: "user.updated", targetType: "user", targetId: sql`${users.id}`, tenantId: sql`${users.tenantId}`, customerId: sql`${users.customerId}`, changes },
+      // Written before the update: the sequence is the version the update is about to give.
+      { id: eventId as string, action: "user.updated", targetType: "user", targetId: sql`${users.id}`, tenantId: sql`${users.tenantId}`, customerId: sql`${users.customerId}`, changes, sequence: sql`${users.version} + 1` },
       sql`from ${users} where ${and(...guard)} and ${changes} <> '{}'`,
     ),
     db
@@ -267,6 +269,7 @@ const updateStatements = new ShapeFamily<UpdateArgs>((db, p, f) => {
           { now: p("now"), expiresAt: p("expiresAt") },
         )
       : []),
+    snapshotUser(db, eventId as string),
   ];
 });
 

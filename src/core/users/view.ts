@@ -2,7 +2,7 @@
  * How a user is read: one row per user with its customer's reach columns and its subrole; its
  * groups as JSON for one user, or (a page) from one statement for the whole page.
  */
-import { sql } from "drizzle-orm";
+import { is, sql, SQL } from "drizzle-orm";
 import { customers, groups, subroles, userGroups, users, type Permission, type UserStatus } from "../../db/schema";
 import type { Principal } from "../principal";
 import { customerInReach } from "../principal";
@@ -126,6 +126,25 @@ export const userSelection = {
   customerResellerId: sql<string | null>`${customers.resellerId}`.as("c_reseller_id"),
   customerProjectId: sql<string | null>`${customers.projectId}`.as("c_project_id"),
 };
+
+/**
+ * A user as one JSON text of `userSelection`'s columns (what `toUser` reads back, see
+ * `userFromSnapshot`): a webhook event's frozen copy of its user, taken by the statement that
+ * writes it (../webhooks/outbox.ts).
+ */
+export function userSnapshotSql(userId: SQL): SQL {
+  const pairs = Object.entries(userSelection).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${is(v, SQL.Aliased) ? v.sql : v}`);
+  return sql`(select json_object(${sql.join(pairs, sql`, `)}) from ${users} left join ${customers} on ${customers.id} = ${users.customerId} left join ${subroles} on ${subroles.id} = ${users.subroleId} where ${users.id} = ${userId})`;
+}
+
+/** A user from its snapshot (userSnapshotSql); null when there is none. */
+export function userFromSnapshot(snapshot: string | null): User | null {
+  if (snapshot === null) return null;
+  const row = JSON.parse(snapshot) as Record<string, unknown>;
+  // json_object keeps a JSON-valued column as JSON (an array), or as text where SQLite lost its subtype.
+  const groups = typeof row.groupsJson === "string" ? (JSON.parse(row.groupsJson) as { id: string; name: string }[]) : (row.groupsJson as { id: string; name: string }[] | null);
+  return toUser(row as UserSelectionRow, groups ?? []);
+}
 
 /** The columns of a user in a list: its groups come from one query for the whole page (PAGE_GROUPS). */
 const { groupsJson: _groups, ...listColumns } = userSelection;

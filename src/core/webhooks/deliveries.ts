@@ -1,7 +1,7 @@
 /**
  * What a delivery reads and writes (docs/webhooks.md#delivery): an event with the tenant's enabled
- * subscriptions, the deliveries of it already made and — for a user event — the user as stored
- * (deleted users too), in one round trip; and one row per (subscription, event) holding its latest
+ * subscriptions, the deliveries of it already made and — for a user event — its snapshot of the user
+ * (or, for an event older than snapshots, the user as stored, deleted users too), in one round trip; and one row per (subscription, event) holding its latest
  * attempt.
  */
 import { and, asc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
@@ -12,7 +12,7 @@ import { conflict, notFound } from "../errors";
 import { assertWritable, getResource } from "../resources";
 import { tenantPage, type PageInput } from "../tenant-page";
 import { webhookSpec } from "../tenant-resources";
-import { toUser, userSelection, type User, type UserSelectionRow } from "../users/view";
+import { toUser, userFromSnapshot, userSelection, type User, type UserSelectionRow } from "../users/view";
 import { eventTypeOf, subscribed, type EventType } from "./events";
 
 export type Subscription = typeof webhooks.$inferSelect;
@@ -27,7 +27,9 @@ export interface PendingEvent {
   targetId: string;
   /** The changed fields' names (never their values: a password change says `password`, nothing more). */
   changed: string[];
-  /** The user of a user event, as stored now. */
+  /** A user event's place in its user's history (the user's version once the change was written). */
+  sequence: number | null;
+  /** The user of a user event, as the change left it (as stored now for an event written before snapshots). */
   user: User | null;
   /** The subscriptions that take it and have no succeeded delivery of it yet. */
   due: Subscription[];
@@ -68,7 +70,8 @@ export async function pendingEvent(db: Db, eventId: string, onlyWebhook?: string
     targetType: e.targetType,
     targetId: e.targetId,
     changed: e.action.endsWith(".updated") ? Object.keys(e.changes) : [],
-    user: row ? toUser(row) : null,
+    sequence: e.sequence,
+    user: userFromSnapshot(e.snapshot) ?? (row ? toUser(row) : null),
     due,
   };
 }

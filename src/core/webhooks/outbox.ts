@@ -9,6 +9,7 @@
 import { and, asc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { auditEvents } from "../../db/schema";
+import { userSnapshotSql } from "../users/view";
 import { eventTypeOf } from "./events";
 
 /** What the Queue carries: the event's id (the consumer reads the rest). */
@@ -63,4 +64,17 @@ export async function flushEvents(db: Db, queue: Queue<EventMessage>, which: { c
 export function queuedAtOnInsert(tenantId: SQL | string, at: number): SQL {
   // `w.` names the subscription's columns; `tenantId` may be a column of the row being written (bare, as drizzle writes it).
   return sql`case when exists (select 1 from webhooks w where w.tenant_id = ${tenantId} and w.enabled = 1) then null else ${at} end`;
+}
+
+/**
+ * The last statement of a user write's batch: the event's user as the change left it, frozen in
+ * the event while it is in the outbox of a tenant with webhooks (a tenant without pays an update
+ * of nothing). A delivery carries this copy however late it runs, so events of one user arriving
+ * out of order never show a later state under an earlier sequence.
+ */
+export function snapshotUser(db: Db, eventId: SQL | string) {
+  return db
+    .update(auditEvents)
+    .set({ snapshot: userSnapshotSql(sql.raw(`"audit_events"."target_id"`)) })
+    .where(and(eq(auditEvents.id, eventId), isNull(auditEvents.queuedAt)));
 }
