@@ -5,7 +5,7 @@ import type { Ctx } from "./context";
 import { assertTenantClaim } from "./resources";
 import { exactFilters, tenantPage, type PageInput } from "./tenant-page";
 
-export type AuditEventRow = Omit<typeof auditEvents.$inferSelect, "queuedAt">;
+export type AuditEventRow = Omit<typeof auditEvents.$inferSelect, "queuedAt" | "sequence" | "snapshot">;
 
 export interface AuditFilter {
   correlationId?: string;
@@ -16,9 +16,10 @@ export interface AuditFilter {
   since?: number;
 }
 
+/** An event as the admin API shows it: every column but the webhook outbox's (`queued_at`, and the delivery's `sequence` and user `snapshot`). */
+const { queuedAt: _queuedAt, sequence: _sequence, snapshot: _snapshot, ...PUBLIC_COLUMNS } = getTableColumns(auditEvents);
+
 /** A tenant's audit trail, oldest first, keyed by (at, id). */
-/** An event as the admin API shows it: every column but the outbox's bookkeeping (`queued_at`). */
-const { queuedAt: _queuedAt, ...PUBLIC_COLUMNS } = getTableColumns(auditEvents);
 
 export async function listAuditEvents(
   ctx: Ctx,
