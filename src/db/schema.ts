@@ -148,6 +148,8 @@ export const users = sqliteTable(
     /** trim + lower-case of `email`: the uniqueness key (see users_tenant_email_uq). */
     emailNorm: text("email_norm").notNull(),
     mobile: text("mobile"),
+    /** The identifier an identity provider keeps for the user (SCIM `externalId`, docs/scim.md): stored as given, compared exactly. */
+    externalId: text("external_id"),
     /**
      * The names as searches compare them: NFKC, then lower-cased by Unicode's rules (SQLite's
      * lower() folds ASCII only, so `émilie` would not find `Émilie`). See foldForSearch.
@@ -188,6 +190,9 @@ export const users = sqliteTable(
     // their own: users_tenant_email_uq is (tenant_id, email_norm), unique among live users.
     index("users_tenant_name_idx").on(t.tenantId, t.lastName, t.firstName, t.id).where(sql`${t.deletedAt} IS NULL`),
     index("users_customer_name_idx").on(t.customerId, t.lastName, t.firstName, t.id).where(sql`${t.deletedAt} IS NULL`),
+    // SCIM's lookup of a customer's user by the identity provider's id (docs/scim.md#filters);
+    // userName (the e-mail) is found by users_tenant_email_uq.
+    index("users_customer_external_idx").on(t.customerId, t.externalId).where(sql`${t.deletedAt} IS NULL`),
   ],
 );
 

@@ -8,7 +8,7 @@
  *   format of ajv-formats' full mode, the standard validator a reader of /doc would use — and the
  *   value is at most 255 characters;
  * - `firstName`, `lastName`: at most 255 characters, not blank, no control characters;
- * - `mobile`: at most 255 characters, no control characters.
+ * - `mobile`, `externalId`: at most 255 characters, no control characters (kept as given, untrimmed).
  *
  * Control characters are Unicode's general category Cc: U+0000–U+001F and U+007F–U+009F. Other
  * Unicode (combining marks, astral characters, right-to-left text) is a name like any other.
@@ -41,7 +41,7 @@ export function hasControlCharacter(value: string): boolean {
 }
 
 /** The user text fields the core rules. */
-export type UserTextField = "firstName" | "lastName" | "email" | "mobile";
+export type UserTextField = "firstName" | "lastName" | "email" | "mobile" | "externalId";
 
 /**
  * The issues of the given user fields (absent and null ones are not checked), per field in the
@@ -52,7 +52,7 @@ export function fieldIssues(fields: Partial<Record<UserTextField, string | null 
   for (const [field, value] of Object.entries(fields)) {
     if (value === undefined || value === null) continue;
     if (value.length > MAX_FIELD) issues.push({ field, message: `At most ${MAX_FIELD} characters.` });
-    if (field !== "mobile" && value.trim().length === 0) issues.push({ field, message: "Must not be blank." });
+    if (field !== "mobile" && field !== "externalId" && value.trim().length === 0) issues.push({ field, message: "Must not be blank." });
     if (field !== "email" && hasControlCharacter(value)) issues.push({ field, message: CONTROL_MESSAGE });
   }
   if (typeof fields.email === "string" && !isEmail(fields.email)) issues.push({ field: "email", message: EMAIL_MESSAGE });

@@ -26,12 +26,14 @@ export interface UserProfile {
   lastName: string;
   email: string;
   mobile: string | null;
+  /** An identity provider's own id for the user (SCIM): as given, compared exactly. */
+  externalId: string | null;
 }
-export const PROFILE_FIELDS = ["firstName", "lastName", "email", "mobile"] as const satisfies readonly (keyof UserProfile)[];
+export const PROFILE_FIELDS = ["firstName", "lastName", "email", "mobile", "externalId"] as const satisfies readonly (keyof UserProfile)[];
 
 /** The profile fields a create must give; the others start as PROFILE_DEFAULTS. */
 export type RequiredProfile = Pick<UserProfile, "firstName" | "lastName" | "email">;
-export const PROFILE_DEFAULTS: Omit<UserProfile, keyof RequiredProfile> = { mobile: null };
+export const PROFILE_DEFAULTS: Omit<UserProfile, keyof RequiredProfile> = { mobile: null, externalId: null };
 
 /** The profile fields present in an input (a create or a patch). */
 export function pickProfile(input: Partial<UserProfile>): Partial<UserProfile> {
@@ -60,7 +62,7 @@ export function profileColumns(p: Partial<UserProfile>): Partial<UserProfile> & 
   for (const f of PROFILE_FIELDS) {
     const v = p[f];
     if (v === undefined) continue;
-    (out as Record<string, unknown>)[f] = typeof v === "string" && f !== "mobile" ? v.trim() : v;
+    (out as Record<string, unknown>)[f] = typeof v === "string" && f !== "mobile" && f !== "externalId" ? v.trim() : v;
   }
   if (out.email !== undefined) out.emailNorm = normaliseEmail(out.email);
   if (out.firstName !== undefined) out.firstNameFold = foldForSearch(out.firstName);
@@ -103,6 +105,7 @@ export const userSelection = {
   lastName: users.lastName,
   email: users.email,
   mobile: users.mobile,
+  externalId: users.externalId,
   status: users.status,
   emailVerified: users.emailVerified,
   isFirstLogin: users.isFirstLogin,
@@ -218,6 +221,7 @@ export function toUser(r: UserSelectionRow | Omit<UserSelectionRow, "groupsJson"
   user.customerId ??= null;
   user.resellerId ??= null;
   user.mobile ??= null;
+  user.externalId ??= null;
   user.emailVerified = Boolean(user.emailVerified);
   user.isFirstLogin = Boolean(user.isFirstLogin);
   user.hasPassword = Boolean(user.hasPassword);
