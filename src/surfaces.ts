@@ -14,13 +14,15 @@ import { renderCloudCockpit } from "./dialects/cloudcockpit/errors";
 import { cloudcockpitRouter } from "./dialects/cloudcockpit/router";
 import { renderCorti } from "./dialects/corti/errors";
 import { cortiRouter } from "./dialects/corti/router";
+import { renderScim } from "./dialects/scim/errors";
+import { scimRouter } from "./dialects/scim/router";
 import { tokenRouter } from "./dialects/token/router";
 import { renderWorth } from "./dialects/worth/errors";
 import { worthRouter } from "./dialects/worth/router";
 import type { ErrorRenderer } from "./http/errors";
 import type { AppEnv } from "./http/types";
 
-export type SurfaceName = "admin" | "token" | "worth" | "corti" | "cloudcockpit";
+export type SurfaceName = "admin" | "token" | "worth" | "corti" | "cloudcockpit" | "scim";
 
 export interface Surface {
   name: SurfaceName;
@@ -75,6 +77,14 @@ export const SURFACES: readonly Surface[] = [
     speaks: "CloudCockpit's portal users (X-Tenant, X-Correlation-Id)",
     renderError: renderCloudCockpit,
     routers: () => [cloudcockpitRouter()],
+  },
+  {
+    name: "scim",
+    base: "/scim/v2",
+    tag: "SCIM",
+    speaks: "SCIM 2.0 (RFC 7643/7644): one customer's users, provisioned by its identity provider with a SCIM token",
+    renderError: renderScim,
+    routers: () => [scimRouter()],
   },
 ];
 

@@ -123,3 +123,54 @@ function principalFromClaims(p: JWTPayload, cfg: AuthConfig): Principal {
     issuedAt: typeof p.iat_ms === "number" && Number.isInteger(p.iat_ms) && Math.floor(p.iat_ms / 1000) === iat ? p.iat_ms : iat * 1000,
   };
 }
+
+/** The subject of a SCIM token: what its requests are audited as, and what revoking it names. */
+export const scimSubject = (tokenId: string): string => `scim:${tokenId}`;
+
+/** What a SCIM token grants: its customer's users, read and written, on `/scim/v2` only. */
+export const SCIM_SCOPES: readonly Scope[] = ["users:read", "users:write"];
+
+/** How long a SCIM token lives: an identity provider holds it until it is revoked — or for ten years. */
+export const SCIM_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
+
+/**
+ * Signs a SCIM token (docs/scim.md#tokens): long-lived (SCIM_TOKEN_LIFETIME_SECONDS; it ends when
+ * revoked), usable only on `/scim/v2` (`token_use: "scim"`, which verifyAccessToken refuses; and the
+ * SCIM surface refuses access tokens), reaching one customer.
+ */
+export async function signScimToken(t: { id: string; tenantId: string; customerId: string }, cfg: AuthConfig, issuedAtMs: number): Promise<string> {
+  const payload: JWTPayload = { token_use: "scim", role: "customer", tenant_id: t.tenantId, customer_id: t.customerId, scope: SCIM_SCOPES.join(" "), iat_ms: issuedAtMs };
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuer(cfg.issuer)
+    .setAudience(cfg.audience)
+    .setSubject(scimSubject(t.id))
+    .setIssuedAt(Math.floor(issuedAtMs / 1000))
+    .setExpirationTime(Math.floor(issuedAtMs / 1000) + SCIM_TOKEN_LIFETIME_SECONDS)
+    .setJti(t.id)
+    .sign(await hmacKey(cfg.secret));
+}
+
+/** Verifies a SCIM token; the principal is its customer's, with SCIM_SCOPES. Every failure is the same UNAUTHENTICATED. */
+export async function verifyScimToken(token: string, cfg: AuthConfig): Promise<Principal> {
+  let p: JWTPayload;
+  try {
+    ({ payload: p } = await jwtVerify(token, await hmacKey(cfg.secret), {
+      algorithms: ["HS256"],
+      issuer: cfg.issuer,
+      audience: cfg.audience,
+      clockTolerance: CLOCK_LEEWAY_SECONDS,
+      requiredClaims: ["exp", "iat", "sub", "iss", "aud", "jti"],
+    }));
+  } catch {
+    throw unauthenticated();
+  }
+  const tenantId = optionalString(p.tenant_id);
+  const customerId = optionalString(p.customer_id);
+  if (p.token_use !== "scim" || p.role !== "customer" || tenantId === null || customerId === null || typeof p.jti !== "string" || p.sub !== scimSubject(p.jti)) throw unauthenticated();
+  const { iat, exp } = p;
+  if (typeof iat !== "number" || typeof exp !== "number" || iat > Math.floor(Date.now() / 1000) + CLOCK_LEEWAY_SECONDS || exp - iat > SCIM_TOKEN_LIFETIME_SECONDS) throw unauthenticated();
+  // The millisecond of the grant, as access tokens carry it (revocation compares it); else the second.
+  const issuedAt = typeof p.iat_ms === "number" && Number.isInteger(p.iat_ms) && Math.floor(p.iat_ms / 1000) === iat ? p.iat_ms : iat * 1000;
+  return { sub: p.sub, role: "customer", tenantId, customerId, resellerId: null, projectId: null, scopes: new Set(SCIM_SCOPES), issuedAt };
+}

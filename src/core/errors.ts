@@ -44,7 +44,8 @@ export type Subject =
   | "email"
   | "credentials"
   | "webhook"
-  | "delivery";
+  | "delivery"
+  | "token";
 
 export interface DomainErrorOptions {
   issues?: FieldIssue[];

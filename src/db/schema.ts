@@ -408,3 +408,28 @@ export const webhookAttempts = sqliteTable(
   },
   (t) => [index("webhook_attempts_webhook_at_idx").on(t.webhookId, t.at, t.id), index("webhook_attempts_event_idx").on(t.webhookId, t.eventId)],
 );
+
+/**
+ * SCIM tokens (docs/scim.md#tokens): the bearer credential an identity provider holds for one
+ * customer's `/scim/v2`. The token itself is a signed JWT (`token_use: "scim"`, ten years), verified
+ * by its signature like any access token and revoked through `token_revocations` (subject `scim:<id>`):
+ * nothing stored here could recreate or check it. A row lists the token and its last use.
+ */
+export const scimTokens = sqliteTable(
+  "scim_tokens",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    description: text("description"),
+    createdAt: integer("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    /** Set after a request it authenticated, at most once a minute. */
+    lastUsedAt: integer("last_used_at"),
+  },
+  (t) => [index("scim_tokens_customer_created_idx").on(t.customerId, t.createdAt, t.id)],
+);

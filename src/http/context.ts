@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { authConfig } from "../auth/config";
-import { CLOCK_LEEWAY_SECONDS } from "../auth/tokens";
+import { CLOCK_LEEWAY_SECONDS, SCIM_SCOPES, scimSubject, signScimToken } from "../auth/tokens";
 import type { Ctx } from "../core/context";
+import type { ScimTokenDeps } from "../core/scim/tokens";
 import type { WebhookDeps } from "../core/webhooks/subscriptions";
 import type { AppBindings, AppEnv } from "./types";
 
@@ -20,6 +21,12 @@ export function coreCtx(c: Context<AppEnv>): Ctx {
 /** What webhook subscriptions need: the secrets that seal their signing secrets, and whether private URLs are allowed (development). */
 export function webhookDeps(env: AppBindings): WebhookDeps {
   return { secrets: authConfig(env), allowPrivateUrls: env.WEBHOOKS_ALLOW_PRIVATE_URLS === "on" };
+}
+
+/** How SCIM tokens are signed and whom they authenticate as (src/auth/tokens.ts). */
+export function scimTokenDeps(env: AppBindings): ScimTokenDeps {
+  const cfg = authConfig(env);
+  return { sign: (row, at) => signScimToken(row, cfg, at), subject: scimSubject, scopes: SCIM_SCOPES };
 }
 
 /** What the user verbs need besides the context: the pepper for password hashing. */

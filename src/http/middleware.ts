@@ -1,8 +1,9 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { authConfig } from "../auth/config";
+import { authConfig, type AuthConfig } from "../auth/config";
 import { verifyAccessToken } from "../auth/tokens";
 import { DomainError, forbidden, invalid, unauthenticated } from "../core/errors";
+import type { Principal } from "../core/principal";
 import { flushEvents } from "../core/webhooks/outbox";
 import { BOOKMARK_PATTERN, openDb } from "../db/client";
 import type { Scope } from "../db/schema";
@@ -80,16 +81,16 @@ export const requestContext = (): MiddlewareHandler<AppEnv> => async (c, next) =
 };
 
 /**
- * Verifies the bearer token and sets the principal. Only `Authorization: Bearer <jwt>` is accepted:
+ * Verifies the bearer token (an access token; a SCIM token on /scim/v2) and sets the principal. Only `Authorization: Bearer <jwt>` is accepted:
  * another scheme, a repeated header or a token in the query string is 401.
  */
-export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+export const authenticate = (verify: (token: string, cfg: AuthConfig) => Promise<Principal> = verifyAccessToken): MiddlewareHandler<AppEnv> => async (c, next) => {
   const query = new URL(c.req.url).searchParams;
   if (query.has("access_token") || query.has("token")) throw unauthenticated();
   const header = c.req.header("authorization") ?? "";
   const m = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i.exec(header);
   if (!m) throw unauthenticated();
-  const principal = await verifyAccessToken(m[1] as string, authConfig(c.env));
+  const principal = await verify(m[1] as string, authConfig(c.env));
   c.set("principal", principal);
   // Revoked tokens are refused by the request's first statement, in the round trip it sends anyway.
   c.var.checkRevocation(principal.sub, principal.issuedAt);

@@ -33,6 +33,7 @@ describe("admin users", () => {
       lastName: "Hopper",
       email: "Grace.Hopper@Example.com",
       mobile: "+15550100",
+      externalId: null,
       status: "ACTIVE",
       emailVerified: false,
       isFirstLogin: true,

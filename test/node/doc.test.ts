@@ -26,7 +26,7 @@ describe("GET /doc", () => {
     const d = JSON.parse(await doc());
     const ops = Object.values(d.paths as Record<string, Record<string, { operationId?: string; summary?: string }>>).flatMap((item) => Object.values(item));
     const ids = ops.map((o) => o.operationId);
-    expect(ids.every((id) => typeof id === "string" && /^(admin|token|worth|corti|cloudcockpit)\.[a-z][A-Za-z]+$/.test(id))).toBe(true);
+    expect(ids.every((id) => typeof id === "string" && /^(admin|token|worth|corti|cloudcockpit|scim)\.[a-z][A-Za-z]+$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ops.length);
     expect(ops.every((o) => typeof o.summary === "string" && o.summary.length > 0)).toBe(true);
   });

@@ -29,7 +29,7 @@ async function send(method: string, path: string, token: string, headers: Record
 /** A plan line that reads a whole table (not through an index, not a one-row lookup). */
 // `SCAN CONSTANT ROW` is a SELECT without FROM (the revocation check each request's first batch carries);
 // `SCAN p` reads a packed page's own rows (src/db/shapes.ts: packedRows), bounded by the page's LIMIT.
-const FULL_SCAN = /^SCAN (?!CONSTANT ROW)(?!p$)(\w+)(?! USING)/;
+const FULL_SCAN = /^SCAN (?!CONSTANT ROW)(?!p$)(\w+)\b(?! USING)/;
 
 let t: Tenant;
 let customerId: string;

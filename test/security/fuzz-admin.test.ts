@@ -13,7 +13,7 @@ const ops = operationsOf(doc).filter((o) => surfaceOf(o) === "admin");
 
 let w: FuzzWorld;
 beforeAll(async () => {
-  w = await buildWorld(doc, { throwaway: ["projects", "resellers", "customers", "subroles", "groups", "accounts", "webhooks"] });
+  w = await buildWorld(doc, { throwaway: ["projects", "resellers", "customers", "subroles", "groups", "accounts", "webhooks", "scimTokens"] });
 }, 60_000);
 
 describe(`fuzz: ${FUZZ_CASES_PER_OPERATION} cases per admin operation`, () => {

@@ -892,12 +892,18 @@ export function checkReply(doc: Doc, o: Operation, fx: OpFixture, c: Case, r: Re
   if (r.status >= 500) fail("a 5xx");
   const declared = o.op.responses[String(r.status)];
   if (declared === undefined) fail(`status ${r.status} is not documented for ${o.key} (documented: ${Object.keys(o.op.responses).join(", ")})`);
-  const schema = declared!.content?.["application/json"]?.schema;
-  if (schema !== undefined) {
-    if (!/json/.test(r.headers.get("content-type") ?? "")) fail(`a JSON body is documented, got content type ${r.headers.get("content-type")}`);
-    const errors = validate(doc as never, schema, r.body);
-    if (errors.length > 0) fail(`the body does not fit the documented schema: ${errors.slice(0, 5).join("; ")}`);
-  } else if (declared!.content === undefined && r.text !== "") {
+  // The body is checked against the schema documented for the media type it came as — JSON,
+  // problem+json (the admin API's errors) or scim+json alike; an undocumented media type fails.
+  const content = declared!.content as Record<string, { schema?: unknown }> | undefined;
+  if (content !== undefined) {
+    const type = (r.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    const media = Object.hasOwn(content, type) ? content[type] : undefined;
+    if (media === undefined) fail(`content type ${type || "(none)"} is not documented for ${r.status} (documented: ${Object.keys(content).join(", ")})`);
+    if (media?.schema !== undefined) {
+      const errors = validate(doc as never, media.schema, r.body);
+      if (errors.length > 0) fail(`the body does not fit the documented schema: ${errors.slice(0, 5).join("; ")}`);
+    }
+  } else if (r.text !== "") {
     fail("no body is documented for this status, but one came");
   }
   if (c.kind === "invalid") {

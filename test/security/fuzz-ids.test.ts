@@ -30,6 +30,8 @@ function realParams(o: Operation): Record<string, string> {
         case "tenantId":
           return w.tenant.id;
         case "id":
+          // A SCIM user (/scim/v2/Users/{id}), else the admin API's resource of the path's kind.
+          if (surfaceOf(o) === "scim") return w.scimUsers[0]!.id;
           return ((w as unknown as Record<string, { id: string }[]>)[kind ?? ""] ?? [])[0]?.id;
         case "userId":
         case "userID":
@@ -50,6 +52,9 @@ function realParams(o: Operation): Record<string, string> {
   }
   return out;
 }
+
+/** Who reads: the tenant admin, or on SCIM the customer's SCIM token. */
+const tokenOf = (o: Operation) => (surfaceOf(o) === "scim" ? w.scim : w.tenant.admin);
 
 function url(o: Operation, params: Record<string, string>, spell: (v: string) => string): string {
   return o.path.replace(/\{(\w+)\}/g, (_, name: string) => spell(params[name]!));
@@ -73,7 +78,7 @@ describe("upper-case and percent-encoded ids address the same resource", () => {
     it(o.key, async () => {
       const params = realParams(o);
       const send = (spell: (v: string) => string) =>
-        call("GET", url(o, params, spell), { token: w.tenant.admin, headers: surfaceOf(o) === "cloudcockpit" ? { "x-tenant": w.tenant.domain } : {} });
+        call("GET", url(o, params, spell), { token: tokenOf(o), headers: surfaceOf(o) === "cloudcockpit" ? { "x-tenant": w.tenant.domain } : {} });
       const plain = await send((v) => encodeURIComponent(v));
       expect(plain.status, plain.text).toBe(200);
       for (const [label, spell] of [
@@ -94,7 +99,7 @@ describe("odd bytes in every free-text URL parameter of every GET", () => {
   const targets = operationsOf(doc).filter((o) => o.method === "GET" && free(o).length > 0);
 
   it("there are such parameters on every surface", () => {
-    expect(new Set(targets.map((o) => surfaceOf(o)))).toEqual(new Set(["admin", "worth", "corti", "cloudcockpit"]));
+    expect(new Set(targets.map((o) => surfaceOf(o)))).toEqual(new Set(["admin", "worth", "corti", "cloudcockpit", "scim"]));
   });
 
   for (const o of targets) {
@@ -108,7 +113,7 @@ describe("odd bytes in every free-text URL parameter of every GET", () => {
             label: `${p.in} ${p.name}: ${odd}`,
             method: "GET",
             url: p.in === "query" ? `${path}?${encodeURIComponent(p.name)}=${odd}` : path,
-            headers: { authorization: `Bearer ${w.tenant.admin}`, ...(surfaceOf(o) === "cloudcockpit" ? { "x-tenant": w.tenant.domain } : {}) },
+            headers: { authorization: `Bearer ${tokenOf(o)}`, ...(surfaceOf(o) === "cloudcockpit" ? { "x-tenant": w.tenant.domain } : {}) },
           };
           const r = await call(c.method, c.url, { headers: c.headers });
           checkReply(doc, o, {}, c, r, w.secrets);

@@ -6,7 +6,8 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { EVENT_TYPES } from "../../src/core/webhooks/events";
-import { create, unique, type Tenant } from "../harness";
+import { call, create, unique, type Tenant } from "../harness";
+import { PATCH_URN, scimToken } from "../scim/helpers";
 import { world, type AccountSpec, type UserSpec } from "../world";
 import { OMIT, uniqueDomain, uniqueEmail, type Doc, type Hints, type OpFixture, type Operation } from "./fuzz-engine";
 
@@ -36,7 +37,11 @@ export interface FuzzWorld {
   login: { email: string; password: string };
   /** An account of the tenant and its secret (for the token endpoint). */
   client: { id: string; secret: string };
-  /** Rows created to be deleted, per kind ("users" are users of customers[0]). */
+  /** A SCIM token of customers[0] (docs/scim.md), issued through the admin API. */
+  scim: string;
+  /** Users of customers[0] made through SCIM: what SCIM's reads and writes point at (a replace changes their e-mail). */
+  scimUsers: Row[];
+  /** Rows created to be deleted, per kind ("users" are users of customers[0]; "scimTokens" tokens of customers[0]). */
   throwaway: Record<string, Row[]>;
   /** Every secret the world knows: no response may contain one. */
   secrets: string[];
@@ -89,10 +94,23 @@ export async function buildWorld(doc: Doc, opts: { throwaway?: string[] } = {}):
   const rows: Record<keyof typeof own, Row[]> = { ...w, webhooks: hooks, users: w.users.map((u) => ({ id: u.id, email: u.email })) };
   const throwaway: Record<string, Row[]> = {};
   for (const kind of opts.throwaway ?? []) {
+    if (kind === "scimTokens") continue;
     if (!(kind in own)) throw new Error(kind);
     throwaway[kind] = rows[kind as keyof typeof own].slice(own[kind as keyof typeof own]);
   }
   const client = w.accounts[0]!;
+  const scim = await scimToken(w.tenant, w.customers[0]!.id);
+  const scimUsers = await Promise.all(
+    Array.from({ length: 5 }, async () => {
+      const r = await call("POST", "/scim/v2/Users", { token: scim, body: { userName: `${unique("s")}@fuzz.example.com`, name: { givenName: "Fuzz", familyName: "Scim" } }, expect: 201 });
+      return { id: r.body.id as string };
+    }),
+  );
+  if (opts.throwaway?.includes("scimTokens")) {
+    throwaway.scimTokens = await Promise.all(
+      Array.from({ length: THROWAWAY }, async () => (await call("POST", `/api/v1/tenants/${w.tenant.id}/customers/${w.customers[0]!.id}/scim-tokens`, { token: w.tenant.admin, body: {}, expect: 201 })).body as Row),
+    );
+  }
   return {
     doc,
     tenant: w.tenant,
@@ -119,8 +137,10 @@ export async function buildWorld(doc: Doc, opts: { throwaway?: string[] } = {}):
     users: rows.users.slice(0, 8),
     login,
     client: { id: client.clientId, secret: client.clientSecret },
+    scim,
+    scimUsers,
     throwaway,
-    secrets: [env.JWT_SECRET, env.BOOTSTRAP_CLIENT_SECRET, env.PASSWORD_PEPPER, client.clientSecret, PASSWORD],
+    secrets: [env.JWT_SECRET, env.BOOTSTRAP_CLIENT_SECRET, env.PASSWORD_PEPPER, client.clientSecret, PASSWORD, scim],
   };
 }
 
@@ -162,6 +182,11 @@ export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
     "header:Idempotency-Key": idempotencyKey,
     ...conditionals,
   };
+  // A customer's SCIM tokens: /tenants/{tenantId}/customers/{customerId}/scim-tokens[/{id}].
+  if (o.path.includes("/scim-tokens")) {
+    hints["path:customerId"] = realOr(w.customers);
+    hints["path:id"] = realOr(w.throwaway.scimTokens ?? []);
+  }
   if (kind && m?.[2]) {
     const pool = kind === "users" ? w.users : o.method === "DELETE" && !m[3] ? w.throwaway[kind] : (w as unknown as Record<string, Row[]>)[kind];
     // PATCH of an account never targets the client the other cases authenticate with.
@@ -230,9 +255,10 @@ export function dialectFixture(w: FuzzWorld, o: Operation): OpFixture {
   const [c0] = w.customers as [Row];
   const hints: Hints = { "header:Idempotency-Key": idempotencyKey, ...conditionals };
   const deleting = o.method === "DELETE";
-  // The DELETE operations of Corti and CloudCockpit each consume half of the throwaway users.
-  const half = Math.floor(w.throwaway.users!.length / 2);
-  const users = !deleting ? w.users : o.path.startsWith("/v1/") ? w.throwaway.users!.slice(half) : w.throwaway.users!.slice(0, half);
+  // The DELETE operations of Corti, CloudCockpit and SCIM each consume a third of the throwaway users.
+  const third = Math.floor(w.throwaway.users!.length / 3);
+  const share = o.path.startsWith("/scim/") ? 2 : o.path.startsWith("/v1/") ? 1 : 0;
+  const users = !deleting ? w.users : w.throwaway.users!.slice(share * third, (share + 1) * third);
   if (o.path.endsWith("/auth/token")) {
     const clientCreds = fc.record(
       { grant_type: fc.constant("client_credentials"), client_id: fc.constant(w.client.id), client_secret: fc.constant(w.client.secret), scope: fc.subarray(["users:read", "users:write", "admin"]).map((s) => s.join(" ")) },
@@ -286,10 +312,28 @@ export function dialectFixture(w: FuzzWorld, o: Operation): OpFixture {
     // A PATCH's id must be the id of the user at that address; a random one is a rare 404.
     hints["body.id"] = fc.oneof({ weight: 10, arbitrary: fc.constantFrom(OMIT, null, "00000000-0000-0000-0000-000000000000") }, { weight: 1, arbitrary: fc.uuid() });
   }
+  if (o.path.startsWith("/scim/v2/")) {
+    hints["path:id"] = realOr(deleting ? users : w.scimUsers);
+    // Filters and sorts that parse (a malformed one is the invalid kind's, and test/scim's).
+    hints["query:filter"] = fc.constantFrom(OMIT, `userName eq "${w.login.email}"`, "active eq true", 'name.familyName sw "S"', "externalId pr", 'emails[type eq "work" and value co "@fuzz"]', 'not (userName ew ".org") and meta.created gt "2020-01-01T00:00:00Z"');
+    hints["query:sortBy"] = fc.constantFrom(OMIT, "userName", "name.familyName", "meta.created", "meta.lastModified", "externalId");
+    // Operations that apply to any user (one that does not is a 400 by design: test/scim/).
+    const op = fc.oneof(
+      fc.record({ op: fc.constantFrom("replace", "Replace"), path: fc.constant("active"), value: fc.constantFrom(true, false, "True", "False") }),
+      fc.record({ op: fc.constantFrom("replace", "add"), value: fc.record({ active: fc.boolean() }) }),
+      fc.record({ op: fc.constantFrom("replace", "Add"), path: fc.constantFrom("name.givenName", "name.familyName", "externalId"), value: fc.stringMatching(/^[A-Za-z][A-Za-z ]{0,20}$/) }),
+      fc.record({ op: fc.constant("add"), path: fc.constant('phoneNumbers[type eq "mobile"].value'), value: fc.stringMatching(/^\+[0-9]{6,12}$/) }),
+      fc.record({ op: fc.constantFrom("remove", "Remove"), path: fc.constantFrom("phoneNumbers", "externalId") }),
+    );
+    hints["body.Operations"] = fc.array(op, { minLength: 1, maxLength: 3 });
+    hints["body.schemas"] = o.method === "PATCH" ? fc.constant([PATCH_URN]) : fc.constantFrom(OMIT, ["urn:ietf:params:scim:schemas:core:2.0:User"]);
+    hints["body.password"] = fc.oneof({ weight: 3, arbitrary: fc.constant(OMIT) }, { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9!@#$%^&*]{16,40}$/) });
+    return { token: w.scim, hints };
+  }
   return { token: w.tenant.admin, hints };
 }
 
-export type Surface = "admin" | "worth" | "corti" | "cloudcockpit" | "token";
+export type Surface = "admin" | "worth" | "corti" | "cloudcockpit" | "token" | "scim";
 
 /** Which surface an operation of /doc belongs to (each fuzz file takes some). */
 export function surfaceOf(o: Operation): Surface | undefined {
@@ -298,5 +342,6 @@ export function surfaceOf(o: Operation): Surface | undefined {
   if (o.path.startsWith("/auth/api/v1/")) return "worth";
   if (o.path.startsWith("/functions/v1/public/")) return "corti";
   if (o.path.startsWith("/v1/")) return "cloudcockpit";
+  if (o.path.startsWith("/scim/v2/")) return "scim";
   return undefined;
 }

@@ -5,6 +5,7 @@
  * in the dialect's own body, and `X-Correlation-Id` echoed on every response.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { scimToken } from "../scim/helpers";
 import { call, clientToken, create, freshTenant, platformToken, sign, unique, type CallOptions, type Reply, type Tenant } from "../harness";
 import type { Surface } from "./matrix.data";
 import { expectSurfaceError } from "./matrix.surfaces";
@@ -20,6 +21,7 @@ let customer: { id: string; key: string; projectKey: string; usersPath: string }
 let user: { id: string; email: string };
 let account: { clientId: string; clientSecret: string };
 let customerToken: string;
+let scimTok: string;
 let noScope: string;
 
 beforeAll(async () => {
@@ -35,6 +37,7 @@ beforeAll(async () => {
   const a = await create(t, "accounts", { name: "Hygiene app", role: "customer", customerId: c.id, scopes: ["users:read", "users:write"] });
   account = { clientId: a.clientId, clientSecret: a.clientSecret };
   customerToken = await clientToken(a.clientId, a.clientSecret);
+  scimTok = await scimToken(t, c.id);
   noScope = await sign({ sub: crypto.randomUUID(), role: "customer", tenant_id: t.id, customer_id: c.id, scope: "" });
 });
 
@@ -280,6 +283,7 @@ describe("undocumented paths and methods, under each base", () => {
       { known: `${CORTI}/auth/token`, allow: "POST", token: () => platform },
     ],
     cloudcockpit: [{ known: "/v1/users", allow: "GET", token: () => customerToken, headers: () => ({ "x-tenant": t.domain }) }],
+    scim: [{ known: "/scim/v2/Users", allow: "GET, POST", token: () => scimTok }],
   };
   const BASES = SURFACES.flatMap((s) =>
     PROBES[s.name].map((p) => ({ ...p, base: s.base, surface: (s.name === "token" ? "admin" : s.name) as Surface })),

@@ -64,7 +64,8 @@ export async function brokenTokens(valid: string): Promise<{ label: string; head
     { label: "exp missing", header: `Bearer ${await sign({ ...p, exp: undefined })}` },
     { label: "exp a string", header: `Bearer ${await sign({ ...p, exp: String(now + 600) as unknown as number })}` },
     { label: "iat in the future", header: `Bearer ${await sign(timeless, { now: now + 600 })}` },
-    { label: "lifetime over TOKEN_TTL_SECONDS", header: `Bearer ${await sign(timeless, { ttl: 7200 })}` },
+    // An access token lives TOKEN_TTL_SECONDS; a SCIM token (token_use scim) ten years.
+    { label: "lifetime over TOKEN_TTL_SECONDS (a SCIM token's: over ten years)", header: `Bearer ${await sign(timeless, { ttl: p.token_use === "scim" ? 10 * 365 * 24 * 3600 + 3600 : 7200 })}` },
     { label: "wrong aud", header: `Bearer ${await sign({ ...p, aud: "someone-else" })}` },
     { label: "aud missing", header: `Bearer ${await sign({ ...p, aud: undefined })}` },
     { label: "wrong iss", header: `Bearer ${await sign({ ...p, iss: "https://evil.example" })}` },

@@ -9,6 +9,7 @@ import { SURFACES } from "../../src/surfaces";
 import { JWT_SURFACES, jwtAttackCases } from "./jwt.cases";
 import type { Surface } from "./matrix.data";
 import { expectSurfaceError } from "./matrix.surfaces";
+import { LIST_URN, scimToken } from "../scim/helpers";
 
 let t: Tenant;
 let customer: { id: string; key: string; projectKey: string };
@@ -64,6 +65,13 @@ const TARGET_OF: Record<(typeof JWT_SURFACES)[number], Omit<Target, "surface">> 
     send: (a, q) => call("GET", withQuery(`/v1/customer/${customer.id}/users`, q), { headers: headers(a, { "x-tenant": t.domain }) }),
     token: customerToken,
     expectOk: (r) => expect(Array.isArray(r.body)).toBe(true),
+  },
+  scim: {
+    name: "GET /scim/v2/Users",
+    send: (a, q) => call("GET", withQuery("/scim/v2/Users", q), { headers: headers(a) }),
+    // A SCIM token as an operator issues one: by the tenant admin, through the admin API.
+    token: () => scimToken(t, customer.id),
+    expectOk: (r) => expect(r.body).toMatchObject({ schemas: [LIST_URN], totalResults: expect.any(Number), Resources: expect.any(Array) }),
   },
 };
 const TARGETS: Target[] = JWT_SURFACES.map((surface) => ({ surface, ...TARGET_OF[surface] }));

@@ -16,6 +16,8 @@
  *               projects, resellers, groups nor tenant-wide subroles (docs/decisions/0007-privilege-ceiling.md)
  *   admin2      a tenant_admin account of tenant 2
  *   platform    the bootstrap platform client
+ *   scimA       a SCIM token of customer A, issued by admin1 through the admin API: it authenticates on /scim/v2
+ *               only (401 everywhere else — a grid that does not name it says so by default)
  * Targets:
  *   own   customer A / tenant 1 (A belongs to reseller R and project P1)
  *   B     customer B of tenant 1 (another reseller R2, another project PB)
@@ -30,7 +32,7 @@
  * that row's `differs`, with the reason (checked by matrix.test.ts, both ways).
  */
 
-export const PRINCIPALS = ["anonymous", "noScope", "customerA", "resellerA", "admin1", "narrowed", "admin2", "platform"] as const;
+export const PRINCIPALS = ["anonymous", "noScope", "customerA", "resellerA", "admin1", "narrowed", "admin2", "platform", "scimA"] as const;
 export const TARGETS = ["own", "B", "C", "none"] as const;
 export type Principal = (typeof PRINCIPALS)[number];
 export type Target = (typeof TARGETS)[number];
@@ -40,7 +42,10 @@ export type Grid = Record<Principal, Record<Target, Expected>>;
 /** `"<principal> <target>"`, e.g. `"admin2 own"`. */
 export type CellKey = `${Principal} ${Target}`;
 
-/** Parses a grid written as a table: a header line of targets, then one line per principal. */
+/** A SCIM token is refused by every surface but SCIM's: the line of a grid that does not name scimA. */
+const SCIM_ELSEWHERE = "401 401 401 401";
+
+/** Parses a grid written as a table: a header line of targets, then one line per principal (scimA: SCIM_ELSEWHERE unless named). */
 export function grid(table: string): Grid {
   const lines = table
     .trim()
@@ -53,6 +58,7 @@ export function grid(table: string): Grid {
     if (!(PRINCIPALS as readonly string[]).includes(name ?? "") || cells.length !== TARGETS.length) throw new Error(`bad grid line: ${name} ${cells.join(" ")}`);
     out[name as Principal] = Object.fromEntries(TARGETS.map((t, i) => [t, cells[i] === "OK" ? "OK" : Number(cells[i])])) as Record<Target, Expected>;
   }
+  out.scimA ??= Object.fromEntries(TARGETS.map((t, i) => [t, Number(SCIM_ELSEWHERE.split(" ")[i])])) as Record<Target, Expected>;
   for (const p of PRINCIPALS) if (!out[p]) throw new Error(`grid lacks ${p}`);
   return out as Grid;
 }
@@ -60,7 +66,26 @@ export function grid(table: string): Grid {
 // ---------------------------------------------------------------------------------------------
 // The grids: one per way of addressing a target. Every row below points at one of them.
 
+/** A grid where only the SCIM token succeeds: every access token, whatever its role, is refused on /scim/v2 (401). */
+const scimGrid = (scimA: string) =>
+  grid(`
+    principal  own  B    C    none
+    anonymous  401  401  401  401
+    noScope    401  401  401  401
+    customerA  401  401  401  401
+    resellerA  401  401  401  401
+    admin1     401  401  401  401
+    narrowed   401  401  401  401
+    admin2     401  401  401  401
+    platform   401  401  401  401
+    scimA      ${scimA}
+  `);
+
 const G = {
+  /** SCIM, a user by id: the token's customer's only (B's and tenant 2's users are not there for it). */
+  scimItem: scimGrid("OK 404 404 404"),
+  /** SCIM, what names no target (lists, creates in the token's customer, the discovery resources). */
+  scimCollection: scimGrid("OK OK OK OK"),
   /** Admin API, the target is the tenant in the path (the tenant itself, its collections). */
   adminTenant: grid(`
     principal  own  B    C    none
@@ -123,6 +148,7 @@ const G = {
     narrowed   OK   OK   OK   401
     admin2     OK   OK   OK   401
     platform   OK   OK   OK   401
+    scimA      OK   OK   OK   401
   `),
   /** Worth: the customer named by id, no tenant in the request (docs/api/auth.md#403-or-404, as written). */
   byCustomerId: grid(`
@@ -252,11 +278,11 @@ function differs(reason: string, ...cells: CellKey[]): Partial<Record<CellKey, s
 // ---------------------------------------------------------------------------------------------
 // The rows.
 
-export type Surface = "admin" | "worth" | "corti" | "cloudcockpit" | "oauth" | "cortiLogin";
+export type Surface = "admin" | "worth" | "corti" | "cloudcockpit" | "oauth" | "cortiLogin" | "scim";
 /** Cross-dialect equivalences: rows of one op act on the same target through different surfaces. */
 export type Op = "users.list" | "users.create" | "users.update" | "users.delete" | "customers.list" | "customers.create" | "customers.update";
 /** Destructive rows get a fresh item per cell in the target's tenant (its id replaces the placeholder of that name). */
-export type Fresh = "projects" | "resellers" | "customers" | "subroles" | "groups" | "accounts" | "webhooks" | "cortiUser" | "ccUser";
+export type Fresh = "projects" | "resellers" | "customers" | "subroles" | "groups" | "accounts" | "webhooks" | "cortiUser" | "ccUser" | "scimTokens";
 export type Values = Record<string, string>;
 
 export interface Row {
@@ -385,6 +411,10 @@ const adminRows: Row[] = [
     path: `${A}/{home}/webhooks/{webhooks}/rotate-secret`,
     narrowed: "404 404 403 404",
   },
+  // A customer's SCIM tokens: the customer's reach (a narrowed admin: its project's customers only).
+  { route: "POST /api/v1/tenants/{tenantId}/customers/{customerId}/scim-tokens", surface: "admin", ok: 201, grid: G.adminItem, path: `${A}/{home}/customers/{customers}/scim-tokens`, body: () => ({ description: "Matrix IdP" }) },
+  { route: "GET /api/v1/tenants/{tenantId}/customers/{customerId}/scim-tokens", surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/customers/{customers}/scim-tokens` },
+  { route: "DELETE /api/v1/tenants/{tenantId}/customers/{customerId}/scim-tokens/{id}", surface: "admin", ok: 204, grid: G.adminItem, path: `${A}/{home}/customers/{customers}/scim-tokens/{scimTokens}`, fresh: "scimTokens" },
 ];
 
 const tokenRows: Row[] = [
@@ -531,8 +561,32 @@ const ccRows: Row[] = [
   },
 ];
 
+const SU = "/scim/v2/Users";
+const scimUser = (_v: Values, u: string) => ({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: `${u}@example.com`, name: { givenName: "Matrix", familyName: "Scim" } });
+
+const scimRows: Row[] = [
+  { route: "GET /scim/v2/Users", surface: "scim", ok: 200, grid: G.scimCollection, path: SU },
+  { route: "POST /scim/v2/Users", surface: "scim", ok: 201, grid: G.scimCollection, path: SU, body: scimUser },
+  { route: "GET /scim/v2/Users/{id}", surface: "scim", ok: 200, grid: G.scimItem, path: `${SU}/{user}`, returnsId: { at: "id", value: "user" } },
+  // The user as it is (a replace that changes nothing: the matrix user's own values).
+  { route: "PUT /scim/v2/Users/{id}", surface: "scim", ok: 200, grid: G.scimItem, path: `${SU}/{user}`, body: (v) => ({ userName: v.email, name: { givenName: "Matrix", familyName: "User" } }), returnsId: { at: "id", value: "user" } },
+  {
+    route: "PATCH /scim/v2/Users/{id}",
+    surface: "scim",
+    ok: 200,
+    grid: G.scimItem,
+    path: `${SU}/{user}`,
+    body: () => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "name.familyName", value: "User" }] }),
+    returnsId: { at: "id", value: "user" },
+  },
+  { route: "DELETE /scim/v2/Users/{id}", surface: "scim", ok: 204, grid: G.scimItem, path: `${SU}/{user}`, fresh: "cortiUser" },
+  { route: "GET /scim/v2/ServiceProviderConfig", surface: "scim", ok: 200, grid: G.scimCollection, path: "/scim/v2/ServiceProviderConfig" },
+  { route: "GET /scim/v2/ResourceTypes", surface: "scim", ok: 200, grid: G.scimCollection, path: "/scim/v2/ResourceTypes" },
+  { route: "GET /scim/v2/Schemas", surface: "scim", ok: 200, grid: G.scimCollection, path: "/scim/v2/Schemas" },
+];
+
 /** Every row of the matrix, in /doc's order of surfaces. */
-export const MATRIX: Row[] = [...adminRows, ...tokenRows, ...worthRows, ...cortiRows, ...ccRows];
+export const MATRIX: Row[] = [...adminRows, ...tokenRows, ...worthRows, ...cortiRows, ...ccRows, ...scimRows];
 
 /**
  * Corti's operations with the project and the customer named by id instead of key (the dialect takes

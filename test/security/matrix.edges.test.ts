@@ -138,7 +138,7 @@ it("each operation needs the scope /doc names for it", async () => {
 
 it(`every broken token → 401 on every operation (${ALL_ROWS.length} ways in), and the token they were made from succeeds`, async () => {
   const failures = await overRows(ALL_ROWS, async (row) => {
-    const p = (["customerA", "admin1", "platform"] as const).find((q) => expected(row, q, "own") === row.ok);
+    const p = (["customerA", "admin1", "platform", "scimA"] as const).find((q) => expected(row, q, "own") === row.ok);
     if (!p) return [`${row.route}: no principal succeeds on it`];
     const valid = bearer(p);
     const broken = await brokenTokens(valid);

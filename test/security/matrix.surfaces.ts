@@ -6,6 +6,7 @@ import { expect } from "vitest";
 import { expectCc } from "../cloudcockpit/helpers";
 import { expectCortiError } from "../corti/helpers";
 import { expectProblem, type Reply } from "../harness";
+import { expectScimError } from "../scim/helpers";
 import { expectWorthError } from "../worth/helpers";
 import type { Row, Surface, Values } from "./matrix.data";
 
@@ -50,6 +51,8 @@ export function expectSurfaceError(surface: Surface, r: Reply, status: number, n
       return;
     case "cloudcockpit":
       return expectCc(r, status, status === 400 ? (expect.any(Array) as never) : []);
+    case "scim":
+      return expectScimError(r, status, status === 400 ? (expect.any(String) as never) : undefined);
     case "oauth":
       // RFC 6749 §5.2: an unknown client is 401 invalid_client, with a challenge.
       expect({ status: r.status, body: r.body }).toEqual({ status, body: { error: "invalid_client", error_description: expect.any(String) } });
@@ -78,8 +81,12 @@ export function expectSurfaceSuccess(row: Row, r: Reply, v: Values, sent?: unkno
     expect(r.text).toBe("");
     return;
   }
-  expect(r.headers.get("content-type")).toMatch(/^application\/json/);
+  expect(r.headers.get("content-type")).toMatch(row.surface === "scim" ? /^application\/scim\+json$/ : /^application\/json/);
   switch (row.surface) {
+    case "scim":
+      if (row.ok === 201) expect(r.headers.get("location")).toBe(`http://api.test/scim/v2/Users/${r.body.id}`);
+      expect(Array.isArray(r.body.schemas)).toBe(true);
+      break;
     case "admin":
       if (row.ok === 201) expect(r.headers.get("location")).toBe(`${fill(row.path, v)}/${r.body.id}`);
       expect(typeof r.body).toBe("object");

@@ -46,7 +46,7 @@ async function runCell({ row, principal, target }: Cell, seq: number): Promise<O
   const status = expected(row, principal, target);
   // Every user write runs conditional (docs/concurrency.md): `*` where it is allowed; a stale tag
   // where it is refused — which must not change the refusal (no 412 or 428 for a user out of reach).
-  if ((method === "PATCH" || method === "DELETE") && /\/users\/\{/.test(row.path)) headers["If-Match"] = status === row.ok ? "*" : '"00000000-0000-4000-8000-000000000000.1"';
+  if ((method === "PATCH" || method === "DELETE") && /\/users\/\{/i.test(row.path)) headers["If-Match"] = status === row.ok ? "*" : '"00000000-0000-4000-8000-000000000000.1"';
   const body = row.body?.(v, uniq);
   const send = () => call(method, fill(row.path, v), { headers, ...(body === undefined ? {} : { body }) });
   const reply = await send();

@@ -6,6 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { call, create, unique, type Tenant } from "../harness";
+import { scimToken } from "../scim/helpers";
 import { world, type AccountSpec, type UserSpec, type World } from "../world";
 import type { Fresh, Principal, Target, Values } from "./matrix.data";
 
@@ -105,6 +106,8 @@ function valuesOf(s: CustomerSide): Values {
     accounts: s.account.id,
     webhooks: s.webhook.id,
     deliveries: s.delivery.id,
+    // (The SCIM token a DELETE revokes is always a fresh one.)
+    scimTokens: crypto.randomUUID(),
     clientId: s.account.clientId,
     clientSecret: s.account.clientSecret,
     password: MATRIX_PASSWORD,
@@ -165,6 +168,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
     accounts: rnd(),
     webhooks: rnd(),
     deliveries: rnd(),
+    scimTokens: rnd(),
     clientId: rnd(),
     clientSecret: "not-a-secret-of-anyone",
     password: MATRIX_PASSWORD,
@@ -189,6 +193,8 @@ export async function matrixWorld(): Promise<MatrixWorld> {
         return { webhooks: (await create(t, "webhooks", { url: `https://receiver.test/ok/${unique("fresh")}`, events: ["user.created"] })).id };
       case "accounts":
         return { accounts: (await create(t, "accounts", { name: "Fresh", role: "customer", customerId: s.customer.id, projectId: s.project.id, scopes: ["users:read"] })).id };
+      case "scimTokens":
+        return { scimTokens: (await call("POST", `/api/v1/tenants/${t.id}/customers/${s.customer.id}/scim-tokens`, { token: t.admin, body: {}, expect: 201 })).body.id };
       case "cortiUser":
       case "ccUser": {
         const email = `${unique("fresh")}@example.com`;
@@ -204,6 +210,10 @@ export async function matrixWorld(): Promise<MatrixWorld> {
 
   const exists = async (kind: Fresh, target: Exclude<Target, "none">, v: Values): Promise<boolean> => {
     const t = sides[target].tenant;
+    if (kind === "scimTokens") {
+      const list = await call("GET", `/api/v1/tenants/${t.id}/customers/${sides[target].customer.id}/scim-tokens?limit=100`, { token: t.admin, expect: 200 });
+      return (list.body.data as { id: string }[]).some((x) => x.id === v.scimTokens);
+    }
     const path = kind === "cortiUser" || kind === "ccUser" ? `users/${v.user}` : `${kind}/${v[kind]}`;
     const r = await call("GET", `/api/v1/tenants/${t.id}/${path}`, { token: t.admin });
     if (r.status !== 200 && r.status !== 404) throw new Error(`read-back of ${path}: ${r.status} ${r.text}`);
@@ -222,6 +232,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
       narrowed: `Bearer ${w1.tokens.narrowed}`,
       admin2: `Bearer ${t2.admin}`,
       platform: `Bearer ${w1.platform}`,
+      scimA: `Bearer ${await scimToken(t1, a.customer.id)}`,
     },
     clients: { customerA: w1.accounts[0]!, resellerA: w1.accounts[2]!, narrowed: w1.accounts[3]! },
     values: { own: valuesOf(a), B: valuesOf(b), C: valuesOf(c), none },

@@ -23,7 +23,7 @@ async function securitySummary(): Promise<string> {
 
 it("prints the security summary line", async () => {
   const line = await securitySummary();
-  expect(line).toMatch(/^security-summary: matrix cells=\d+ \(routes=\d+ × principals=8 × targets=4\), jwt attack cases=\d+ \(× surfaces=4; \+ \d+ accepted controls\), fuzz cases per operation=(\d+|n\/a)$/);
+  expect(line).toMatch(/^security-summary: matrix cells=\d+ \(routes=\d+ × principals=9 × targets=4\), jwt attack cases=\d+ \(× surfaces=5; \+ \d+ accepted controls\), fuzz cases per operation=(\d+|n\/a)$/);
   expect(MATRIX_CELLS).toBe(MATRIX.length * PRINCIPALS.length * TARGETS.length);
   console.log(line);
 });

@@ -13,6 +13,7 @@ import { renderProblem } from "./errors";
 import { registerAuditRoutes } from "./routes/audit-events";
 import { registerCrud } from "./routes/crud";
 import { registerTenantRoutes } from "./routes/tenants";
+import { registerScimTokenRoutes } from "./routes/scim-tokens";
 import { registerUserRoutes } from "./routes/users";
 import { registerWebhookDeliveryRoutes } from "./routes/webhook-deliveries";
 import * as w from "./wire";
@@ -134,6 +135,7 @@ export function adminRouter() {
     checkPatch: (c, patch) => assertWebhookUrl(patch.url as string | undefined, webhookDeps(c.env)),
   });
   registerWebhookDeliveryRoutes(app);
+  registerScimTokenRoutes(app);
   registerUserRoutes(app);
   registerAuditRoutes(app);
   return app;

@@ -184,6 +184,26 @@ export const WebhookCreate = z
   .openapi("WebhookCreate");
 export const WebhookPatch = nonEmpty(z.strictObject({ url: WebhookUrl, events: EventTypes, description: z.string().max(255).nullable(), enabled: z.boolean() }).partial()).openapi("WebhookPatch");
 
+export const ScimTokenSchema = z
+  .object({
+    ...tenantOwned,
+    customerId: Uuid,
+    description: z.string().nullable(),
+    createdAt: Iso,
+    createdBy: z.string(),
+    lastUsedAt: Iso.nullable().openapi({ description: "When it last authenticated a request (updated at most once a minute); null when never." }),
+  })
+  .openapi("ScimToken");
+export const ScimTokenCreated = ScimTokenSchema.extend({
+  token: z.string().openapi({ description: "The bearer token for the identity provider's SCIM connection, shown once; nothing stored recreates it (docs/scim.md#tokens)." }),
+}).openapi("ScimTokenCreated");
+export const ScimTokenCreate = z.strictObject({ description: z.string().max(255).nullable().optional() }).openapi("ScimTokenCreate");
+
+/** A SCIM token row on the wire (its times as ISO strings). */
+export function scimTokenToWire(r: { lastUsedAt: number | null } & Record<string, unknown>): z.infer<typeof ScimTokenSchema> {
+  return { ...rowToWire(r), lastUsedAt: iso(r.lastUsedAt) };
+}
+
 export const DeliverySchema = z
   .object({
     id: Uuid.openapi({ description: "The attempt's id (a manual retry names it)." }),
