@@ -345,9 +345,12 @@ describe("SCIM Users: reach, lists and errors", () => {
     const spc = await scim("GET", "/ServiceProviderConfig", token);
     expect(spc.body).toMatchObject({ patch: { supported: true }, bulk: { supported: false }, filter: { supported: true, maxResults: 200 }, etag: { supported: true }, sort: { supported: true } });
     const types = await scim("GET", "/ResourceTypes", token);
-    expect(types.body.Resources.map((r: { id: string; endpoint: string }) => [r.id, r.endpoint])).toEqual([["User", "/Users"]]);
+    expect(types.body.Resources.map((r: { id: string; endpoint: string }) => [r.id, r.endpoint])).toEqual([
+      ["User", "/Users"],
+      ["Group", "/Groups"],
+    ]);
     const schemas = await scim("GET", "/Schemas", token);
-    expect(schemas.body.Resources[0].id).toBe(USER_URN);
+    expect(schemas.body.Resources.map((r: { id: string }) => r.id)).toEqual([USER_URN, "urn:ietf:params:scim:schemas:core:2.0:Group"]);
     expect(schemas.body.Resources[0].attributes.map((a: { name: string }) => a.name)).toContain("userName");
   });
 });

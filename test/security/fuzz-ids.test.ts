@@ -31,7 +31,7 @@ function realParams(o: Operation): Record<string, string> {
           return w.tenant.id;
         case "id":
           // A SCIM user (/scim/v2/Users/{id}), else the admin API's resource of the path's kind.
-          if (surfaceOf(o) === "scim") return w.scimUsers[0]!.id;
+          if (surfaceOf(o) === "scim") return o.path.includes("/Groups/") ? w.groups[0]!.id : w.scimUsers[0]!.id;
           return ((w as unknown as Record<string, { id: string }[]>)[kind ?? ""] ?? [])[0]?.id;
         case "userId":
         case "userID":

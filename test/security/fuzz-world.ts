@@ -312,6 +312,23 @@ export function dialectFixture(w: FuzzWorld, o: Operation): OpFixture {
     // A PATCH's id must be the id of the user at that address; a random one is a rare 404.
     hints["body.id"] = fc.oneof({ weight: 10, arbitrary: fc.constantFrom(OMIT, null, "00000000-0000-0000-0000-000000000000") }, { weight: 1, arbitrary: fc.uuid() });
   }
+  if (o.path.startsWith("/scim/v2/Groups")) {
+    const member = fc.constantFrom(...w.scimUsers.map((u) => u.id));
+    hints["path:id"] = realOr(w.groups);
+    hints["query:filter"] = fc.constantFrom(OMIT, `displayName eq "${w.groups[0]!.name}"`, `not (displayName eq "x") and id pr`, `id eq "${w.groups[1]!.id}" or displayName ne "y"`);
+    // The group's name is the tenant's: a client sends its own or none (another is 400 mutability: test/scim/).
+    hints["body.displayName"] = fc.constant(OMIT);
+    hints["body.members"] = fc.uniqueArray(member, { maxLength: 3 }).map((ids) => ids.map((value) => ({ value })));
+    const op = fc.oneof(
+      fc.record({ op: fc.constantFrom("add", "Add"), path: fc.constant("members"), value: fc.uniqueArray(member, { minLength: 1, maxLength: 3 }).map((ids) => ids.map((value) => ({ value }))) }),
+      fc.record({ op: fc.constantFrom("remove", "Remove"), path: fc.constant("members"), value: fc.uniqueArray(member, { minLength: 1, maxLength: 2 }).map((ids) => ids.map((value) => ({ value }))) }),
+      member.map((m) => ({ op: "remove", path: `members[value eq "${m}"]` })),
+      fc.record({ op: fc.constantFrom("replace", "Replace"), path: fc.constant("members"), value: fc.uniqueArray(member, { maxLength: 3 }).map((ids) => ids.map((value) => ({ value }))) }),
+    );
+    hints["body.Operations"] = fc.array(op, { minLength: 1, maxLength: 3 });
+    hints["body.schemas"] = o.method === "PATCH" ? fc.constant([PATCH_URN]) : fc.constant(["urn:ietf:params:scim:schemas:core:2.0:Group"]);
+    return { token: w.scim, hints };
+  }
   if (o.path.startsWith("/scim/v2/")) {
     hints["path:id"] = realOr(deleting ? users : w.scimUsers);
     // Filters and sorts that parse (a malformed one is the invalid kind's, and test/scim's).

@@ -86,6 +86,8 @@ const G = {
   scimItem: scimGrid("OK 404 404 404"),
   /** SCIM, what names no target (lists, creates in the token's customer, the discovery resources). */
   scimCollection: scimGrid("OK OK OK OK"),
+  /** SCIM, tenant configuration by id (a group): any of the token's tenant, none of another's. */
+  scimTenantItem: scimGrid("OK OK 404 404"),
   /** Admin API, the target is the tenant in the path (the tenant itself, its collections). */
   adminTenant: grid(`
     principal  own  B    C    none
@@ -580,6 +582,20 @@ const scimRows: Row[] = [
     returnsId: { at: "id", value: "user" },
   },
   { route: "DELETE /scim/v2/Users/{id}", surface: "scim", ok: 204, grid: G.scimItem, path: `${SU}/{user}`, fresh: "cortiUser" },
+  // The tenant's groups: tenant 1's (A's and B's) are there for A's token, tenant 2's are not.
+  { route: "GET /scim/v2/Groups", surface: "scim", ok: 200, grid: G.scimCollection, path: "/scim/v2/Groups" },
+  { route: "GET /scim/v2/Groups/{id}", surface: "scim", ok: 200, grid: G.scimTenantItem, path: "/scim/v2/Groups/{groups}", returnsId: { at: "id", value: "groups" } },
+  // Memberships of A's own users only: setting them to none, or removing all of them, is allowed on any group of the tenant.
+  { route: "PUT /scim/v2/Groups/{id}", surface: "scim", ok: 200, grid: G.scimTenantItem, path: "/scim/v2/Groups/{groups}", body: () => ({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], members: [] }), returnsId: { at: "id", value: "groups" } },
+  {
+    route: "PATCH /scim/v2/Groups/{id}",
+    surface: "scim",
+    ok: 200,
+    grid: G.scimTenantItem,
+    path: "/scim/v2/Groups/{groups}",
+    body: () => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "remove", path: "members" }] }),
+    returnsId: { at: "id", value: "groups" },
+  },
   { route: "GET /scim/v2/ServiceProviderConfig", surface: "scim", ok: 200, grid: G.scimCollection, path: "/scim/v2/ServiceProviderConfig" },
   { route: "GET /scim/v2/ResourceTypes", surface: "scim", ok: 200, grid: G.scimCollection, path: "/scim/v2/ResourceTypes" },
   { route: "GET /scim/v2/Schemas", surface: "scim", ok: 200, grid: G.scimCollection, path: "/scim/v2/Schemas" },

@@ -4,14 +4,15 @@
  * trip; and a change computed from the user as it is (PATCH), written only if the user is still
  * that version. Reach is the customer of the SCIM token: nothing else is ever read or written.
  */
-import { and, count, eq, inArray, isNull, type SQL } from "drizzle-orm";
-import { customers, groups, subroles, userGroups, users } from "../../db/schema";
+import { and, count, eq, isNull, type SQL } from "drizzle-orm";
+import { users } from "../../db/schema";
 import type { Ctx } from "../context";
 import { DomainError, forbidden } from "../errors";
 import { getUser, type UserAddress } from "../users/get-user";
 import { assertPreconditions, userTag, type Preconditions } from "../users/preconditions";
 import { updateUser, type UserPatch } from "../users/update-user";
-import { groupsByUser, PAGE_GROUPS, toUser, userListSelection, type User, type UserSelectionRow } from "../users/view";
+import { userPage } from "../users/query-users";
+import { groupsByUser, toUser, userListSelection, type User, type UserSelectionRow } from "../users/view";
 import { parseScimFilter, scimFilterSql, scimOrderBy } from "./filter";
 
 export interface ScimListQuery {
@@ -40,21 +41,8 @@ export async function listScimUsers(ctx: Ctx, q: ScimListQuery): Promise<{ total
   const filter: SQL | undefined = q.filter === undefined ? undefined : scimFilterSql(parseScimFilter(q.filter));
   const orderBy = scimOrderBy(q.sortBy, q.sortOrder);
   const where = and(eq(users.tenantId, tenantId), eq(users.customerId, customerId), isNull(users.deletedAt), filter);
-  const page = <S extends Record<string, unknown>>(columns: S) =>
-    ctx.db
-      .select(columns as unknown as typeof userListSelection)
-      .from(users)
-      .leftJoin(customers, eq(customers.id, users.customerId))
-      .leftJoin(subroles, eq(subroles.id, users.subroleId))
-      .where(where)
-      .orderBy(...orderBy)
-      .limit(q.count)
-      .offset(q.startIndex - 1);
-  const [counted, rows, links] = await ctx.db.batch([
-    ctx.db.select({ n: count() }).from(users).where(where),
-    page(userListSelection),
-    ctx.db.select(PAGE_GROUPS).from(userGroups).innerJoin(groups, eq(groups.id, userGroups.groupId)).where(inArray(userGroups.userId, page({ id: users.id }))),
-  ]);
+  const { page, groupsQuery } = userPage(ctx.db, where, orderBy, q.count, q.startIndex - 1);
+  const [counted, rows, links] = await ctx.db.batch([ctx.db.select({ n: count() }).from(users).where(where), page(userListSelection), groupsQuery]);
   const groupsOf = groupsByUser(links);
   return { total: counted[0]?.n ?? 0, users: (rows as unknown as UserSelectionRow[]).map((r) => toUser(r, groupsOf.get(r.id as string) ?? [])) };
 }

@@ -9,6 +9,7 @@
 import { and, asc, count, desc, eq, exists, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { customers, customerUserCounts, groups, subroles, userGroups, users } from "../../db/schema";
+import type { Db } from "../../db/client";
 import { packedQuery, pagePosition, ShapeFamily } from "../../db/shapes";
 import { customerCountShape, customerOwnerShape, newestPageGroupsShape, newestPageShape } from "./hot-shapes";
 import type { Ctx } from "../context";
@@ -207,6 +208,26 @@ export async function queryUsers(ctx: Ctx, q: UserListQuery): Promise<UserListRe
   return { users: users_, total, hasMore, lastKey: last ? keyOf(last) : null };
 }
 
+/**
+ * A page of users — the rows with what each user row joins (its customer's reach columns, its
+ * subrole), in an order — and the page's group links: one statement over the same page's ids, not
+ * one subquery per user. Every user list sends these two (this verb's, SCIM's).
+ */
+export function userPage(db: Db, where: SQL | undefined, orderBy: SQL[], limit: number, offset: number) {
+  const page = <S extends Record<string, unknown>>(columns: S) =>
+    db
+      .select(columns as unknown as typeof userListSelection)
+      .from(users)
+      .leftJoin(customers, eq(customers.id, users.customerId))
+      .leftJoin(subroles, eq(subroles.id, users.subroleId))
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(limit)
+      .offset(offset);
+  const groupsQuery = db.select(PAGE_GROUPS).from(userGroups).innerJoin(groups, eq(groups.id, userGroups.groupId)).where(inArray(userGroups.userId, page({ id: users.id })));
+  return { page, groupsQuery };
+}
+
 /** What decides the form of a list's batch (and so its key in the family below). */
 interface ListForm {
   scope: { customer: true; project: boolean; reseller: boolean; tenant: "none" | "id" | "domain" } | { customer: false; reseller: boolean; tenant: "id" | "domain" };
@@ -323,21 +344,10 @@ const listStatements = new ShapeFamily<ListForm>((db, p, f) => {
   const orderBy = order.map((o) => (o.dir === "asc" ? asc(sortExpr(o.col)) : desc(sortExpr(o.col))));
 
   const where = and(...conditions);
-  const page = <S extends Record<string, unknown>>(columns: S) =>
-    db
-      .select(columns as unknown as typeof userListSelection)
-      .from(users)
-      .leftJoin(customers, eq(customers.id, users.customerId))
-      .leftJoin(subroles, eq(subroles.id, users.subroleId))
-      .where(where)
-      .orderBy(...orderBy)
-      .limit(q.page.limit)
-      .offset(q.page.kind === "offset" ? q.page.offset : 0);
+  const { page, groupsQuery } = userPage(db, where, orderBy, q.page.limit, q.page.kind === "offset" ? q.page.offset : 0);
   // Rows travel packed (src/db/shapes.ts): a 10,000-user list spent most of its time in drizzle's
   // per-row mapping, and in D1 serialising an object per row.
   const pageQuery = packedQuery(db, page({ ...userListSelection, rn: pagePosition(orderBy) }), userListSelection);
-  // The page's groups: one statement over the same page's ids, not one subquery per user.
-  const groupsQuery = db.select(PAGE_GROUPS).from(userGroups).innerJoin(groups, eq(groups.id, userGroups.groupId)).where(inArray(userGroups.userId, page({ id: users.id })));
   // The count joins a table only when a condition reads it: without joins it is an index-only count
   // over the partial index of the scope (users_customer_created_idx for a customer).
   const readsSubroles = q.where.some((c) => ("field" in c && c.field === "subroleCode") || (c.op === "anyContains" && c.fields.includes("subroleCode")));

@@ -13,7 +13,11 @@ import type { AppEnv } from "../../http/types";
 import { renderScim } from "./errors";
 import * as createUser from "./routes/create-user";
 import * as deleteUser from "./routes/delete-user";
+import * as getGroup from "./routes/get-group";
 import * as getUser from "./routes/get-user";
+import * as listGroups from "./routes/list-groups";
+import * as patchGroup from "./routes/patch-group";
+import * as replaceGroup from "./routes/replace-group";
 import * as listUsers from "./routes/list-users";
 import * as patchUser from "./routes/patch-user";
 import * as replaceUser from "./routes/replace-user";
@@ -21,7 +25,7 @@ import * as resourceTypes from "./routes/resource-types";
 import * as schemas from "./routes/schemas";
 import * as serviceProviderConfig from "./routes/service-provider-config";
 
-export const ROUTES = [listUsers, createUser, getUser, replaceUser, patchUser, deleteUser, serviceProviderConfig, resourceTypes, schemas];
+export const ROUTES = [listUsers, createUser, getUser, replaceUser, patchUser, deleteUser, listGroups, getGroup, replaceGroup, patchGroup, serviceProviderConfig, resourceTypes, schemas];
 
 /** After the response: the token's `lastUsedAt` (at most one write a minute per token). */
 const noteTokenUse = (): MiddlewareHandler<AppEnv> => async (c, next) => {

@@ -11,6 +11,7 @@
  * and not stored; `active` as the strings "True"/"False" (Microsoft Entra) is read as a boolean.
  */
 import { z } from "@hono/zod-openapi";
+import type { ScimGroup } from "../../core/scim/groups";
 import type { UserPatch } from "../../core/users/update-user";
 import type { User } from "../../core/users/view";
 import { etag } from "../../http/etag";
@@ -160,7 +161,7 @@ const ALWAYS = new Set(["schemas", "id"]);
  * `excludedAttributes` drops them; names are case-insensitive and may carry the User schema URN.
  */
 export function project(resource: Record<string, unknown>, attributes: string[] | undefined, excluded: string[] | undefined): Record<string, unknown> {
-  const norm = (a: string) => a.replace(new RegExp(`^${USER_URN}:`, "i"), "").toLowerCase();
+  const norm = (a: string) => a.replace(/^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/i, "").toLowerCase();
   if (attributes && attributes.length > 0) {
     const want = attributes.map(norm);
     const out: Record<string, unknown> = {};
@@ -204,3 +205,45 @@ export const AttributeList = z
   .regex(/^[A-Za-z0-9:._$-]+(,[A-Za-z0-9:._$-]+)*$/, "A comma-separated list of attribute names.")
   .transform((s) => s.split(","))
   .optional();
+
+export const ScimGroupSchema = z
+  .object({
+    schemas: z.array(z.string()).openapi({ example: [GROUP_URN] }),
+    id: z.uuid(),
+    displayName: z.string().optional(),
+    members: z.array(z.object({ value: z.uuid(), display: z.string(), $ref: z.string(), type: z.literal("User") })).optional().openapi({ description: "The members of the token's customer only." }),
+    meta: z.object({ resourceType: z.literal("Group"), created: Iso, lastModified: Iso, location: z.string() }).partial().optional(),
+  })
+  .openapi("Scim_Group");
+
+export const ScimGroupListSchema = z
+  .object({ schemas: z.array(z.literal(LIST_URN)), totalResults: z.number().int().min(0), startIndex: z.number().int().min(1), itemsPerPage: z.number().int().min(0), Resources: z.array(ScimGroupSchema) })
+  .openapi("Scim_GroupList");
+
+/**
+ * A Group as a client writes it (PUT): its schema, its name (which must stay the tenant's) and the
+ * members of its customer — absent members are none (a replace), so the body must say it is a Group.
+ */
+export const ScimGroupInput = z
+  .looseObject({
+    schemas: z
+      .array(z.string().max(255), { error: (i) => (i.input === undefined ? "Required." : "Must be an array.") })
+      .min(1)
+      .max(10)
+      .refine((a) => a.some((u) => u.toLowerCase() === GROUP_URN.toLowerCase()), `Must name ${GROUP_URN}.`),
+    displayName: z.string().max(255).optional(),
+    members: z.array(z.looseObject({ value: z.string().max(64) })).max(50).optional(),
+  })
+  .openapi("Scim_GroupInput");
+export type ScimGroupInput = z.infer<typeof ScimGroupInput>;
+
+/** A group as SCIM shows it to one customer: its members are that customer's users only. */
+export function toScimGroup(g: ScimGroup, base: string): z.infer<typeof ScimGroupSchema> {
+  return {
+    schemas: [GROUP_URN],
+    id: g.id,
+    displayName: g.name,
+    members: g.members.map((m) => ({ value: m.id, display: m.email, $ref: `${base}/Users/${m.id}`, type: "User" as const })),
+    meta: { resourceType: "Group", created: new Date(g.createdAt).toISOString(), lastModified: new Date(g.updatedAt).toISOString(), location: `${base}/Groups/${g.id}` },
+  };
+}

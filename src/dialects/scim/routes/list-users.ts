@@ -6,7 +6,7 @@ import { scimBase, scimResponse, scimRoute } from "../route";
 import { AttributeList, LIST_URN, project, ScimListSchema, scimJson, toScimUser } from "../wire";
 
 /** A whole number of the query; SCIM asks for leniency (a startIndex below 1 is 1, a count past the maximum is the maximum). */
-const Whole = (name: string, description: string) =>
+export const Whole = (name: string, description: string) =>
   z
     .string()
     .regex(/^-?\d{1,9}$/, "Must be an integer.")

@@ -17,7 +17,7 @@ import { changeOf, PatchBody, scimBody, ScimUserInput, ScimUserSchema, scimJson,
 import { IdParam } from "./get-user";
 
 /** A scim-patch error as a 400 of ours: its kind (noTarget, invalidSyntax …) and its words, never an object dump. */
-function patchError(err: unknown) {
+export function patchError(err: unknown) {
   const e = err as { scimCode?: unknown; message?: unknown };
   if (typeof e.scimCode !== "string") throw err;
   const message = String(e.message ?? "").replace(/^Invalid SCIM Patch: /, "").replace(/\s*\[object Object\]/g, "") || "The operation does not apply.";

@@ -1,7 +1,7 @@
 /** GET /scim/v2/ResourceTypes — the resources served here (RFC 7643 §6). */
 import { z } from "@hono/zod-openapi";
 import { scimBase, scimResponse, scimRoute } from "../route";
-import { LIST_URN, scimJson, USER_URN } from "../wire";
+import { GROUP_URN, LIST_URN, scimJson, USER_URN } from "../wire";
 
 const ResourceTypeSchema = z.object({
   schemas: z.array(z.string()),
@@ -18,7 +18,7 @@ const ResourceTypeList = z
 
 export const { route, register } = scimRoute("get /ResourceTypes", "scim.listResourceTypes", "users:read", {
   summary: "Resource types",
-  description: "The User resource type.",
+  description: "The User and Group resource types.",
   responses: { 200: scimJson(ResourceTypeList, "A ListResponse of resource types") },
 }, (c) => {
   const base = scimBase(c);
@@ -31,6 +31,15 @@ export const { route, register } = scimRoute("get /ResourceTypes", "scim.listRes
       description: "A user of the customer",
       schema: USER_URN,
       meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/User` },
+    },
+    {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+      id: "Group",
+      name: "Group",
+      endpoint: "/Groups",
+      description: "A group of the tenant, with the customer's members",
+      schema: GROUP_URN,
+      meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/Group` },
     },
   ];
   return scimResponse(c, { schemas: [LIST_URN], totalResults: types.length, startIndex: 1, itemsPerPage: types.length, Resources: types }, 200);

@@ -1,7 +1,7 @@
 /** GET /scim/v2/Schemas — the attributes of a User as served here (RFC 7643 §7). */
 import { z } from "@hono/zod-openapi";
 import { scimBase, scimResponse, scimRoute } from "../route";
-import { LIST_URN, scimJson, USER_URN } from "../wire";
+import { GROUP_URN, LIST_URN, scimJson, USER_URN } from "../wire";
 
 interface Attribute {
   name: string;
@@ -68,9 +68,15 @@ const SchemaList = z
   })
   .openapi("Scim_SchemaList");
 
+/** What a customer's client sees of a Group: its name (the tenant's) and its members of that customer. */
+const GROUP_ATTRIBUTES: Attribute[] = [
+  attr("displayName", "The group's name: the tenant's, read-only through SCIM.", { required: true, mutability: "readOnly", uniqueness: "server" }),
+  attr("members", "The customer's users in the group.", { type: "complex", multiValued: true, subAttributes: [attr("value", "A user's id.", { caseExact: true, mutability: "immutable" }), attr("display", "The user's e-mail.", { mutability: "readOnly" })] }),
+];
+
 export const { route, register } = scimRoute("get /Schemas", "scim.listSchemas", "users:read", {
   summary: "Schemas",
-  description: "The User schema, with the attributes this service provider keeps.",
+  description: "The User and Group schemas, with the attributes this service provider keeps.",
   responses: { 200: scimJson(SchemaList, "A ListResponse of schemas") },
 }, (c) => {
   const user = {
@@ -81,5 +87,13 @@ export const { route, register } = scimRoute("get /Schemas", "scim.listSchemas",
     attributes: USER_ATTRIBUTES,
     meta: { resourceType: "Schema", location: `${scimBase(c)}/Schemas/${USER_URN}` },
   };
-  return scimResponse(c, { schemas: [LIST_URN], totalResults: 1, startIndex: 1, itemsPerPage: 1, Resources: [user] }, 200);
+  const group = {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:Schema"],
+    id: GROUP_URN,
+    name: "Group",
+    description: "A group of the tenant",
+    attributes: GROUP_ATTRIBUTES,
+    meta: { resourceType: "Schema", location: `${scimBase(c)}/Schemas/${GROUP_URN}` },
+  };
+  return scimResponse(c, { schemas: [LIST_URN], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: [user, group] }, 200);
 });
