@@ -11,7 +11,8 @@ import { sweepEvents } from "../../src/cron";
 import { pendingEvent } from "../../src/core/webhooks/deliveries";
 import { openDb } from "../../src/db/client";
 import { backoffSeconds } from "../../src/webhooks/consumer";
-import { call, expectProblem, unique } from "../harness";
+import { call, create, expectProblem, unique } from "../harness";
+import { PATCH_URN, scim, scimToken } from "../scim/helpers";
 import { world } from "../world";
 
 const CORTI = "/functions/v1/public";
@@ -112,6 +113,25 @@ describe("webhooks", { timeout: 60_000 }, () => {
     // No second delivery of anything.
     await new Promise((r) => setTimeout(r, 300));
     expect(await received(sub.name)).toHaveLength(4);
+  });
+
+  it("SCIM changes are events too: a provisioned user, its group membership (changed: groupIds), its deprovisioning — signed, in sequence", async () => {
+    const { w, subscribe } = await setup();
+    const sub = await subscribe("ok");
+    const group = await create(w.tenant, "groups", { name: unique("g") });
+    const token = await scimToken(w.tenant, w.customers[0]!.id);
+    const created = await scim("POST", "/Users", token, { userName: `${unique("sc")}@example.com`, name: { givenName: "Sci", familyName: "M" }, externalId: "idp-1" });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.id as string;
+    const member = await scim("PATCH", `/Groups/${group.id}`, token, { schemas: [PATCH_URN], Operations: [{ op: "add", path: "members", value: [{ value: id }] }] });
+    expect(member.status, member.text).toBe(200);
+    expect((await scim("DELETE", `/Users/${id}`, token)).status).toBe(204);
+    const events = (await until(sub.name, 3)).map((d) => new Webhook(sub.secret).verify(d.body, d.headers) as { type: string; data: { sequence: number; changed: string[]; user: { externalId: string | null; groupIds: string[] } } });
+    expect(events.map((e) => [e.data.sequence, e.type, e.data.changed, e.data.user.externalId, e.data.user.groupIds]).sort((x, y) => (x[0] as number) - (y[0] as number))).toEqual([
+      [1, "user.created", [], "idp-1", []],
+      [2, "user.updated", ["groupIds"], "idp-1", [group.id]],
+      [3, "user.deleted", [], "idp-1", [group.id]],
+    ]);
   });
 
   it("a receiver that fails three times gets the event on attempt 4", async () => {
