@@ -37,7 +37,8 @@ export async function call<T = any>(method: string, path: string, o: CallOptions
   const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
   const text = await res.text();
   let parsed: unknown = text;
-  if (text.length > 0 && /json/.test(res.headers.get("content-type") ?? "")) parsed = JSON.parse(text);
+  // JSON and its +json kinds (problem+json, scim+json); not NDJSON, which is read line by line.
+  if (text.length > 0 && /^application\/(?:[\w.-]+\+)?json\b/i.test(res.headers.get("content-type") ?? "")) parsed = JSON.parse(text);
   if (o.expect !== undefined && res.status !== o.expect) {
     throw new Error(`${method} ${path}: expected ${o.expect}, got ${res.status}: ${text.slice(0, 2000)}`);
   }

@@ -173,7 +173,7 @@ const scopesArb = (admin: boolean) => fc.subarray(admin ? ["users:read", "users:
 
 /** Hints and the token for one admin operation. */
 export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
-  const m = /^\/api\/v1\/tenants(?:\/\{tenantId\}(?:\/([a-z-]+)(?:\/\{(\w+)\}(\/deliveries(?:\/\{deliveryId\}\/retry)?|\/rotate-secret)?)?)?)?$/.exec(o.path);
+  const m = /^\/api\/v1\/tenants(?:\/\{tenantId\}(?:\/([a-z-]+)(?:\/\{(\w+)\}(\/deliveries(?:\/\{deliveryId\}\/retry)?|\/rotate-secret)?|\/export)?)?)?$/.exec(o.path);
   const kind = m?.[1];
   const hints: Hints = {
     "path:tenantId": fc.oneof({ weight: 6, arbitrary: fc.constant(w.tenant.id) }, { weight: 1, arbitrary: fc.uuid() }),
@@ -225,6 +225,8 @@ export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
           : fc.record({ name, scopes: scopesArb(false), disabled: fc.boolean() }, { requiredKeys: [] }).filter((b) => Object.keys(b).length > 0);
       break;
     case "users":
+      // An export resumes after a user of the tenant (another id is a 400: test/admin/export.test.ts).
+      hints["query:after"] = fc.constantFrom(OMIT, ...w.users.map((u) => u.id));
       hints["query:customerId"] = realOr(w.customers);
       hints["query:resellerId"] = realOr(w.resellers);
       hints["query:email"] = realOr(w.users, "email", uniqueEmail());

@@ -387,6 +387,7 @@ const adminRows: Row[] = [
     ];
   }),
   { route: "GET /api/v1/tenants/{tenantId}/users", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/users` },
+  { route: "GET /api/v1/tenants/{tenantId}/users/export", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/users/export` },
   { route: "GET /api/v1/tenants/{tenantId}/users/{userId}", surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/users/{user}`, returnsId: { at: "id", value: "user" } },
   { route: "GET /api/v1/tenants/{tenantId}/audit-events", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/audit-events` },
   {
