@@ -5,7 +5,8 @@
 import { and, asc, eq, getTableColumns, isNotNull, isNull, sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/sqlite-core";
 import { scopesFromPermissions } from "../core/ceiling";
-import { verifyPassword } from "../core/credentials/password";
+import { isImportedHash } from "../core/credentials/imported";
+import { hashPassword, verifyPassword } from "../core/credentials/password";
 import { timingSafeEqualText, verifyClientSecret } from "../core/credentials/secrets";
 import { normaliseDomain, tenantIdOfDomain } from "../core/tenant-gate";
 import { normaliseEmail } from "../core/users/view";
@@ -181,7 +182,18 @@ export async function passwordLogin(
   // Only the winner's count is cleared. The attempt stands for every other candidate: from its point
   // of view the password was a wrong guess — and the caller chose it (it may have set the winner's
   // password itself), so another user's success is no evidence for anyone else.
-  defer(() => db.delete(loginThrottle).where(eq(loginThrottle.userId, user.id)).then(() => undefined));
+  // A password hash imported from another system is replaced by our own on its first success, in
+  // the same deferred batch — only if it is still that hash (a password changed meanwhile wins).
+  const imported = user.passwordHash !== null && isImportedHash(user.passwordHash) ? user.passwordHash : null;
+  const rehashed = imported === null ? null : await hashPassword(password, cfg.pepper);
+  defer(() =>
+    db
+      .batch([
+        db.delete(loginThrottle).where(eq(loginThrottle.userId, user.id)),
+        ...(imported === null ? [] : [db.update(users).set({ passwordHash: rehashed }).where(and(eq(users.id, user.id), eq(users.passwordHash, imported)))]),
+      ] as never)
+      .then(() => undefined),
+  );
   return issue(
     cfg,
     { sub: user.id, role: "customer", tenantId: user.tenantId, customerId: user.customerId, scopes: scopesFromPermissions(user.permissions ?? []) },

@@ -9,6 +9,7 @@
  * Passwords are NFKC-normalised, never truncated, 16–64 Unicode code points.
  */
 import { ConfigError } from "../errors";
+import { isImportedHash, verifyImportedHash } from "./imported";
 import { base64url } from "./secrets";
 
 export const PASSWORD_MIN_CODE_POINTS = 16;
@@ -62,6 +63,8 @@ export async function hashPassword(password: string, pepper: string, iterations 
 const DUMMY_SALT = new Uint8Array(SALT_BYTES);
 
 export async function verifyPassword(password: string, stored: string | null, pepper: string): Promise<boolean> {
+  // A hash imported from another system (docs/migration.md#password-hashes): its own algorithm, no pepper.
+  if (stored !== null && isImportedHash(stored)) return verifyImportedHash(password, stored);
   const m = stored === null ? null : /^pbkdf2-sha256\$v=1\$i=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/.exec(stored);
   if (!m) {
     await derive(password, DUMMY_SALT, PBKDF2_ITERATIONS, pepper);
