@@ -40,7 +40,7 @@ export const customerSpec: ResourceSpec<typeof customers> = {
   table: customers,
   action: "customer",
   uniques: [{ match: "customers.project_id, customers.key", subject: "customer", field: "key", message: "Another customer of this project has this key." }],
-  inUseMessage: "The customer still has users, subroles or accounts (removed users are kept for the audit trail).",
+  inUseMessage: "The customer still has users, subroles, accounts or SCIM tokens (removed users are kept for the audit trail; revoke its SCIM tokens first).",
   refs: (v) => [...ref("projectId", "project", projects, v.projectId), ...ref("resellerId", "reseller", resellers, v.resellerId)],
   check: (v) => (v.key != null && v.projectId == null ? [{ field: "key", message: "A customer key needs a projectId: keys are unique per project." }] : []),
   // A narrowed principal creates customers in its project only, and cannot move one out of it.

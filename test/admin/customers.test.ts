@@ -102,7 +102,7 @@ describe("customers", () => {
 
   it("deleting a customer still referenced (subrole, account, user — even a removed one) → 409, and it still exists", async () => {
     const t = await freshTenant();
-    const inUse = { detail: "The customer still has users, subroles or accounts (removed users are kept for the audit trail)." };
+    const inUse = { detail: "The customer still has users, subroles, accounts or SCIM tokens (removed users are kept for the audit trail; revoke its SCIM tokens first)." };
     const withSubrole = await create(t, "customers", { name: "S" });
     await create(t, "subroles", { customerId: withSubrole.id, code: "viewer", label: "V", displayName: "V", permissions: [] });
     const withAccount = await create(t, "customers", { name: "A" });

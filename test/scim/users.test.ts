@@ -87,6 +87,24 @@ describe("SCIM tokens", () => {
     expect(audit.text).not.toContain(t);
   });
 
+  it("a customer holding SCIM tokens is not deleted (409, whole) until they are revoked", async () => {
+    const x = await world({ customers: [{ name: "X" }] });
+    const c = x.customers[0]!;
+    await scimToken(x.tenant, c.id);
+    const r = await call("DELETE", `/api/v1/tenants/${x.tenant.id}/customers/${c.id}`, { token: x.tenant.admin });
+    expect(r.body).toEqual({
+      type: "about:blank",
+      title: "Conflict",
+      status: 409,
+      code: "CONFLICT",
+      detail: "The customer still has users, subroles, accounts or SCIM tokens (removed users are kept for the audit trail; revoke its SCIM tokens first).",
+      correlationId: r.headers.get("x-correlation-id"),
+    });
+    const tokens = await call("GET", `/api/v1/tenants/${x.tenant.id}/customers/${c.id}/scim-tokens`, { token: x.tenant.admin, expect: 200 });
+    await call("DELETE", `/api/v1/tenants/${x.tenant.id}/customers/${c.id}/scim-tokens/${tokens.body.data[0].id}`, { token: x.tenant.admin, expect: 204 });
+    expect((await call("DELETE", `/api/v1/tenants/${x.tenant.id}/customers/${c.id}`, { token: x.tenant.admin })).status).toBe(204);
+  });
+
   it("the ceiling: an admin who does not hold users:read and users:write cannot issue one (403, nothing issued); another tenant's admin: 403", async () => {
     const c = w.customers[1]!;
     const base = `/api/v1/tenants/${w.tenant.id}/customers/${c.id}/scim-tokens`;
@@ -283,6 +301,16 @@ describe("SCIM Users: reach, lists and errors", () => {
     const list = await scim("GET", `/Users?filter=${encodeURIComponent(`userName eq "${mail}"`)}`, otherToken);
     expect(list.body.totalResults).toBe(0);
     expect((await scim("GET", `/Users/${id}`, token)).body).toEqual(created.body);
+  });
+
+  it("a replace without active leaves the status as it is (never reactivates); with it, sets it", async () => {
+    const mail = email();
+    const id = (await scim("POST", "/Users", token, { userName: mail, name: { givenName: "A", familyName: "B" }, active: false })).body.id as string;
+    const put = await scim("PUT", `/Users/${id}`, token, { userName: mail, name: { givenName: "C", familyName: "B" } });
+    expect([put.status, put.body.active, put.body.name.givenName]).toEqual([200, false, "C"]);
+    const on = await scim("PUT", `/Users/${id}`, token, { userName: mail, name: { givenName: "C", familyName: "B" }, active: true });
+    expect(on.body.active).toBe(true);
+    expect((await call("GET", `/api/v1/tenants/${w.tenant.id}/users/${id}`, { token: w.tenant.admin })).body.status).toBe("ACTIVE");
   });
 
   it("pages by startIndex and count, sorted; attributes and excludedAttributes", async () => {

@@ -112,7 +112,8 @@ export function profileOf(u: ScimUserInput) {
     lastName: u.name.familyName,
     mobile: pickMobile(u.phoneNumbers),
     externalId: u.externalId ?? null,
-    status: u.active === false ? ("INACTIVE" as const) : ("ACTIVE" as const),
+    // No `active` leaves the status as it is (a create: ACTIVE): a replace that omits it never reactivates a user.
+    status: u.active === undefined ? undefined : u.active ? ("ACTIVE" as const) : ("INACTIVE" as const),
   };
 }
 
@@ -125,7 +126,7 @@ export function changeOf(user: User, u: ScimUserInput): UserPatch {
   if (next.lastName !== user.lastName) patch.lastName = next.lastName;
   if (next.mobile !== user.mobile) patch.mobile = next.mobile;
   if (next.externalId !== user.externalId) patch.externalId = next.externalId;
-  if (next.status !== user.status) patch.status = next.status;
+  if (next.status !== undefined && next.status !== user.status) patch.status = next.status;
   if (u.password !== undefined) patch.password = u.password;
   return patch;
 }
