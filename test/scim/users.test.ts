@@ -80,6 +80,8 @@ describe("SCIM tokens", () => {
     expect(revoked.status).toBe(204);
     const after = await scim("GET", "/Users", t);
     expectScimError(after, 401, undefined, "Unauthorized.");
+    // The discovery resources read nothing of the customer, and refuse it all the same.
+    for (const path of ["/ServiceProviderConfig", "/ResourceTypes", "/Schemas"]) expectScimError(await scim("GET", path, t), 401, undefined, "Unauthorized.");
     expect(after.headers.get("www-authenticate")).toBe('Bearer realm="customer-users"');
     expectProblemNotFound(await call("DELETE", `${base}/${issued.body.id}`, { token: w.tenant.admin }));
     const audit = await call("GET", `/api/v1/tenants/${w.tenant.id}/audit-events?targetId=${issued.body.id}`, { token: w.tenant.admin, expect: 200 });

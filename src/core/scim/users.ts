@@ -4,7 +4,7 @@
  * trip; and a change computed from the user as it is (PATCH), written only if the user is still
  * that version. Reach is the customer of the SCIM token: nothing else is ever read or written.
  */
-import { and, count, eq, isNull, type SQL } from "drizzle-orm";
+import { and, count, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { users } from "../../db/schema";
 import type { Ctx } from "../context";
 import { DomainError, forbidden } from "../errors";
@@ -29,6 +29,16 @@ export function scimCustomer(ctx: Ctx): { tenantId: string; customerId: string }
   const p = ctx.principal;
   if (p.role !== "customer" || p.tenantId === null || p.customerId === null) throw forbidden("SCIM provisions one customer's users: use a SCIM token.");
   return { tenantId: p.tenantId, customerId: p.customerId };
+}
+
+/**
+ * For the routes that read nothing (the discovery resources): one statement, which carries the
+ * token's revocation check as every request's first statement does — a revoked SCIM token is 401
+ * on every SCIM route, these included.
+ */
+export async function confirmScimToken(ctx: Ctx): Promise<void> {
+  scimCustomer(ctx);
+  await ctx.db.run(sql`select 1`);
 }
 
 /**

@@ -1,5 +1,7 @@
 /** GET /scim/v2/ResourceTypes — the resources served here (RFC 7643 §6). */
 import { z } from "@hono/zod-openapi";
+import { confirmScimToken } from "../../../core/scim/users";
+import { coreCtx } from "../../../http/context";
 import { scimBase, scimResponse, scimRoute } from "../route";
 import { GROUP_URN, LIST_URN, scimJson, USER_URN } from "../wire";
 
@@ -20,7 +22,8 @@ export const { route, register } = scimRoute("get /ResourceTypes", "scim.listRes
   summary: "Resource types",
   description: "The User and Group resource types.",
   responses: { 200: scimJson(ResourceTypeList, "A ListResponse of resource types") },
-}, (c) => {
+}, async (c) => {
+  await confirmScimToken(coreCtx(c));
   const base = scimBase(c);
   const types = [
     {

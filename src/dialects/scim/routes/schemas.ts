@@ -1,5 +1,7 @@
 /** GET /scim/v2/Schemas — the attributes of a User as served here (RFC 7643 §7). */
 import { z } from "@hono/zod-openapi";
+import { confirmScimToken } from "../../../core/scim/users";
+import { coreCtx } from "../../../http/context";
 import { scimBase, scimResponse, scimRoute } from "../route";
 import { GROUP_URN, LIST_URN, scimJson, USER_URN } from "../wire";
 
@@ -78,7 +80,8 @@ export const { route, register } = scimRoute("get /Schemas", "scim.listSchemas",
   summary: "Schemas",
   description: "The User and Group schemas, with the attributes this service provider keeps.",
   responses: { 200: scimJson(SchemaList, "A ListResponse of schemas") },
-}, (c) => {
+}, async (c) => {
+  await confirmScimToken(coreCtx(c));
   const user = {
     schemas: ["urn:ietf:params:scim:schemas:core:2.0:Schema"],
     id: USER_URN,

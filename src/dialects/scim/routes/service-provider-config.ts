@@ -1,5 +1,7 @@
 /** GET /scim/v2/ServiceProviderConfig — what this service provider supports (RFC 7643 §5). */
 import { z } from "@hono/zod-openapi";
+import { confirmScimToken } from "../../../core/scim/users";
+import { coreCtx } from "../../../http/context";
 import { scimBase, scimResponse, scimRoute } from "../route";
 import { scimJson } from "../wire";
 import { MAX_COUNT } from "./list-users";
@@ -24,8 +26,9 @@ export const { route, register } = scimRoute("get /ServiceProviderConfig", "scim
   summary: "Service provider configuration",
   description: "PATCH, filters, sorting, ETags and password changes are supported; bulk is not.",
   responses: { 200: scimJson(ServiceProviderConfigSchema, "The configuration") },
-}, (c) =>
-  scimResponse(
+}, async (c) => {
+  await confirmScimToken(coreCtx(c));
+  return scimResponse(
     c,
     {
       schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
@@ -40,5 +43,5 @@ export const { route, register } = scimRoute("get /ServiceProviderConfig", "scim
       meta: { resourceType: "ServiceProviderConfig", location: `${scimBase(c)}/ServiceProviderConfig` },
     },
     200,
-  ),
-);
+  );
+});
