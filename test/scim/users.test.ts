@@ -254,6 +254,9 @@ describe("SCIM Users: Microsoft Entra's sequence", () => {
     const id = created.body.id as string;
     const byExt = await scim("GET", `/Users?filter=${encodeURIComponent(`externalId eq "${ext}"`)}`, token);
     expect(byExt.body.Resources.map((u: { id: string }) => u.id)).toEqual([id]);
+    // Entra's other matching attribute: the work e-mail by value path.
+    const byMail = await scim("GET", `/Users?filter=${encodeURIComponent(`emails[type eq "work"].value eq "${mail.toUpperCase()}"`)}`, token);
+    expect(byMail.body.Resources.map((u: { id: string }) => u.id)).toEqual([id]);
 
     // Entra's deviations: a capitalised op, a boolean as a string.
     const off = await scim("PATCH", `/Users/${id}`, token, patch({ op: "Replace", path: "active", value: "False" }));
