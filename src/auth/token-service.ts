@@ -183,17 +183,13 @@ export async function passwordLogin(
   // of view the password was a wrong guess — and the caller chose it (it may have set the winner's
   // password itself), so another user's success is no evidence for anyone else.
   // A password hash imported from another system is replaced by our own on its first success, in
-  // the same deferred batch — only if it is still that hash (a password changed meanwhile wins).
+  // the same deferred batch (hashed there too, off the response) — only if it is still that hash (a
+  // password changed meanwhile wins).
   const imported = user.passwordHash !== null && isImportedHash(user.passwordHash) ? user.passwordHash : null;
-  const rehashed = imported === null ? null : await hashPassword(password, cfg.pepper);
-  defer(() =>
-    db
-      .batch([
-        db.delete(loginThrottle).where(eq(loginThrottle.userId, user.id)),
-        ...(imported === null ? [] : [db.update(users).set({ passwordHash: rehashed }).where(and(eq(users.id, user.id), eq(users.passwordHash, imported)))]),
-      ] as never)
-      .then(() => undefined),
-  );
+  defer(async () => {
+    const rehash = imported === null ? [] : [db.update(users).set({ passwordHash: await hashPassword(password, cfg.pepper) }).where(and(eq(users.id, user.id), eq(users.passwordHash, imported)))];
+    await db.batch([db.delete(loginThrottle).where(eq(loginThrottle.userId, user.id)), ...rehash] as never);
+  });
   return issue(
     cfg,
     { sub: user.id, role: "customer", tenantId: user.tenantId, customerId: user.customerId, scopes: scopesFromPermissions(user.permissions ?? []) },

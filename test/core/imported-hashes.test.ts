@@ -11,6 +11,7 @@ import { argon2id } from "@noble/hashes/argon2.js";
 import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 import { parseImportedHash, verifyImportedHash } from "../../src/core/credentials/imported";
+import { expectCortiError } from "../corti/helpers";
 import { call, unique } from "../harness";
 import { world } from "../world";
 
@@ -76,7 +77,7 @@ describe("a migrated user's first login", () => {
     // What an import writes: the hash as it came.
     const imported = await make();
     await env.DB.prepare("update users set password_hash = ? where id = ?").bind(imported, u.id).run();
-    expect((await call("POST", "/functions/v1/public/auth/token", { body: { email: u.email, password: "Not-the-passw0rd-2026" } })).status).toBe(401);
+    expectCortiError(await call("POST", "/functions/v1/public/auth/token", { body: { email: u.email, password: "Not-the-passw0rd-2026" } }), 401);
     const ok = await call("POST", "/functions/v1/public/auth/token", { body: { email: u.email, password: PASSWORD } });
     expect(ok.status, ok.text).toBe(200);
     // The rehash rides the login's deferred write.

@@ -6,7 +6,8 @@
  * writing nothing; round trips per route.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, dbTrips, unique, type Reply } from "../harness";
+import { call, dbTrips, expectProblem, unique, type Reply } from "../harness";
+import { expectWorthError } from "../worth/helpers";
 import { world, type World } from "../world";
 import { expectScimError, LIST_URN, PATCH_URN, scim, scimToken, USER_URN } from "./helpers";
 
@@ -73,8 +74,8 @@ describe("SCIM tokens", () => {
     expect(list.text).not.toContain(t);
     // An access token is not a SCIM token, nor the other way round.
     expectScimError(await scim("GET", "/Users", w.tenant.admin), 401, undefined, "Unauthorized.");
-    expect((await call("GET", `/auth/api/v1/customers/${c.id}/users`, { token: t })).status).toBe(401);
-    expect((await call("GET", `/api/v1/tenants/${w.tenant.id}`, { token: t })).status).toBe(401);
+    expectWorthError(await call("GET", `/auth/api/v1/customers/${c.id}/users`, { token: t }), 401);
+    expectProblem(await call("GET", `/api/v1/tenants/${w.tenant.id}`, { token: t }), 401, "UNAUTHENTICATED");
 
     const revoked = await call("DELETE", `${base}/${issued.body.id}`, { token: w.tenant.admin });
     expect(revoked.status).toBe(204);
@@ -128,8 +129,7 @@ describe("SCIM tokens", () => {
 });
 
 function expectProblemNotFound(r: Reply) {
-  expect(r.status).toBe(404);
-  expect(r.body).toMatchObject({ status: 404, code: "NOT_FOUND", detail: "Token not found." });
+  expectProblem(r, 404, "NOT_FOUND", { detail: "Token not found." });
 }
 
 describe("SCIM Users: Okta's sequence", () => {

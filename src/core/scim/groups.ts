@@ -68,6 +68,11 @@ function membersQuery(ctx: Ctx, customerId: string, groupIds: SQL | string[]) {
     .orderBy(asc(users.email), asc(users.id));
 }
 
+/** A group of the tenant by id (none for another tenant's). */
+function groupQuery(ctx: Ctx, tenantId: string, id: string) {
+  return ctx.db.select().from(groups).where(and(eq(groups.id, id), eq(groups.tenantId, tenantId)));
+}
+
 function withMembers(rows: (typeof groups.$inferSelect)[], members: { groupId: string; id: string; email: string }[]): ScimGroup[] {
   return rows.map((g) => ({ id: g.id, name: g.name, createdAt: g.createdAt, updatedAt: g.updatedAt, members: members.filter((m) => m.groupId === g.id).map(({ id, email }) => ({ id, email })) }));
 }
@@ -77,15 +82,15 @@ export async function listScimGroups(ctx: Ctx, q: { filter?: string | undefined;
   const { tenantId, customerId } = scimCustomer(ctx);
   const where = and(eq(groups.tenantId, tenantId), q.filter === undefined ? undefined : groupFilterSql(parseScimFilter(q.filter)));
   const page = ctx.db.select().from(groups).where(where).orderBy(asc(groups.name), asc(groups.id)).limit(q.count).offset(q.startIndex - 1);
-  const ids = ctx.db.select({ id: groups.id }).from(groups).where(where).orderBy(asc(groups.name), asc(groups.id)).limit(q.count).offset(q.startIndex - 1);
-  const [counted, rows, members] = await ctx.db.batch([ctx.db.select({ n: count() }).from(groups).where(where), page, membersQuery(ctx, customerId, sql`(${ids})`)]);
+  // The members of the page's groups: the page itself as the subquery of their ids.
+  const [counted, rows, members] = await ctx.db.batch([ctx.db.select({ n: count() }).from(groups).where(where), page, membersQuery(ctx, customerId, sql`(select "id" from (${page}))`)]);
   return { total: counted[0]?.n ?? 0, groups: withMembers(rows, members) };
 }
 
 /** One group of the tenant with the caller's customer's members; 404 for any other id. */
 export async function getScimGroup(ctx: Ctx, id: string): Promise<ScimGroup> {
   const { tenantId, customerId } = scimCustomer(ctx);
-  const [rows, members] = await ctx.db.batch([ctx.db.select().from(groups).where(and(eq(groups.id, id), eq(groups.tenantId, tenantId))), membersQuery(ctx, customerId, [id])]);
+  const [rows, members] = await ctx.db.batch([groupQuery(ctx, tenantId, id), membersQuery(ctx, customerId, [id])]);
   const [group] = withMembers(rows, members);
   if (!group) throw notFound("group");
   return group;
@@ -103,7 +108,7 @@ export async function setScimGroupMembers(ctx: Ctx, id: string, name: string | u
   const wanted = [...new Set(next.map((m) => m.toLowerCase()))];
   if (wanted.length > MAX_MEMBERS) throw invalid("Too many members.", [{ field: "members", message: `At most ${MAX_MEMBERS} members per request.` }]);
   const [groupRows, current, candidates, links] = await ctx.db.batch([
-    ctx.db.select().from(groups).where(and(eq(groups.id, id), eq(groups.tenantId, tenantId))),
+    groupQuery(ctx, tenantId, id),
     membersQuery(ctx, customerId, [id]),
     ctx.db
       .select({ id: users.id, email: users.email })

@@ -56,6 +56,11 @@ export const ScimListSchema = z
   })
   .openapi("Scim_UserList");
 
+/** A ListResponse (RFC 7644 §3.4.2): a page of resources from `startIndex` (1-based), and how many match in all. */
+export function listResponse<R>(resources: R[], totalResults = resources.length, startIndex = 1) {
+  return { schemas: [LIST_URN], totalResults, startIndex, itemsPerPage: resources.length, Resources: resources };
+}
+
 /** "True" / "False" (any case) as Entra sends them, else the boolean itself. */
 const Bool = z.union([z.boolean(), z.string().regex(/^([Tt]rue|[Ff]alse|TRUE|FALSE)$/).transform((s) => s.toLowerCase() === "true")], { error: "Must be a boolean." });
 const Text = z.string().max(255);

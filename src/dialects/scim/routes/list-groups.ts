@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { listScimGroups } from "../../../core/scim/groups";
 import { coreCtx } from "../../../http/context";
 import { scimBase, scimResponse, scimRoute } from "../route";
-import { AttributeList, LIST_URN, project, ScimGroupListSchema, scimJson, toScimGroup } from "../wire";
+import { AttributeList, project, ScimGroupListSchema, scimJson, toScimGroup, listResponse } from "../wire";
 import { MAX_COUNT, Whole } from "./list-users";
 
 export const { route, register } = scimRoute("get /Groups", "scim.listGroups", "users:read", {
@@ -29,7 +29,7 @@ export const { route, register } = scimRoute("get /Groups", "scim.listGroups", "
   const base = scimBase(c);
   return scimResponse(
     c,
-    { schemas: [LIST_URN], totalResults: page.total, startIndex, itemsPerPage: page.groups.length, Resources: page.groups.map((g) => project(toScimGroup(g, base), q.attributes, q.excludedAttributes)) },
+    listResponse(page.groups.map((g) => project(toScimGroup(g, base), q.attributes, q.excludedAttributes)), page.total, startIndex),
     200,
   );
 });

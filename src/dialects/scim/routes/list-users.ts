@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { listScimUsers } from "../../../core/scim/users";
 import { coreCtx } from "../../../http/context";
 import { scimBase, scimResponse, scimRoute } from "../route";
-import { AttributeList, LIST_URN, project, ScimListSchema, scimJson, toScimUser } from "../wire";
+import { AttributeList, project, ScimListSchema, scimJson, toScimUser, listResponse } from "../wire";
 
 /** A whole number of the query; SCIM asks for leniency (a startIndex below 1 is 1, a count past the maximum is the maximum). */
 export const Whole = (name: string, description: string) =>
@@ -41,7 +41,7 @@ export const { route, register } = scimRoute("get /Users", "scim.listUsers", "us
   const base = scimBase(c);
   return scimResponse(
     c,
-    { schemas: [LIST_URN], totalResults: page.total, startIndex, itemsPerPage: page.users.length, Resources: page.users.map((u) => project(toScimUser(u, base), q.attributes, q.excludedAttributes)) },
+    listResponse(page.users.map((u) => project(toScimUser(u, base), q.attributes, q.excludedAttributes)), page.total, startIndex),
     200,
   );
 });

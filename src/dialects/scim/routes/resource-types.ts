@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { confirmScimToken } from "../../../core/scim/users";
 import { coreCtx } from "../../../http/context";
 import { scimBase, scimResponse, scimRoute } from "../route";
-import { GROUP_URN, LIST_URN, scimJson, USER_URN } from "../wire";
+import { GROUP_URN, LIST_URN, scimJson, USER_URN, listResponse } from "../wire";
 
 const ResourceTypeSchema = z.object({
   schemas: z.array(z.string()),
@@ -45,5 +45,5 @@ export const { route, register } = scimRoute("get /ResourceTypes", "scim.listRes
       meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/Group` },
     },
   ];
-  return scimResponse(c, { schemas: [LIST_URN], totalResults: types.length, startIndex: 1, itemsPerPage: types.length, Resources: types }, 200);
+  return scimResponse(c, listResponse(types), 200);
 });

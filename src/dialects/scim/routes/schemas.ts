@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { confirmScimToken } from "../../../core/scim/users";
 import { coreCtx } from "../../../http/context";
 import { scimBase, scimResponse, scimRoute } from "../route";
-import { GROUP_URN, LIST_URN, scimJson, USER_URN } from "../wire";
+import { GROUP_URN, LIST_URN, scimJson, USER_URN, listResponse } from "../wire";
 
 interface Attribute {
   name: string;
@@ -98,5 +98,5 @@ export const { route, register } = scimRoute("get /Schemas", "scim.listSchemas",
     attributes: GROUP_ATTRIBUTES,
     meta: { resourceType: "Schema", location: `${scimBase(c)}/Schemas/${GROUP_URN}` },
   };
-  return scimResponse(c, { schemas: [LIST_URN], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: [user, group] }, 200);
+  return scimResponse(c, listResponse([user, group]), 200);
 });
