@@ -45,7 +45,8 @@ export type Subject =
   | "credentials"
   | "webhook"
   | "delivery"
-  | "token";
+  | "token"
+  | "import";
 
 export interface DomainErrorOptions {
   issues?: FieldIssue[];

@@ -1,3 +1,4 @@
+import { sql, type SQL } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 
 export type Db = DrizzleD1Database;
@@ -24,12 +25,20 @@ function timed<T>(trips: RoundTrips, p: Promise<T>): Promise<T> {
  * deleted. Subjects the directory does not hold (operator-signed or external tokens) pass.
  * SQLite has no RAISE outside triggers; a JSON path without its `$` is an error whose text names it.
  */
-const REVOKED_MARKER = "token_revoked";
-const REVOCATION_CHECK = `select case when
-  exists (select 1 from token_revocations where subject = ?1 and not_before > ?2)
-  or exists (select 1 from accounts where id = ?1 and disabled = 1)
-  or exists (select 1 from users where id = ?1 and (deleted_at is not null or status <> 'ACTIVE'))
+export const REVOKED_MARKER = "token_revoked";
+const revocationCheck = (subject: string, issuedAt: string) => `select case when
+  exists (select 1 from token_revocations where subject = ${subject} and not_before > ${issuedAt})
+  or exists (select 1 from accounts where id = ${subject} and disabled = 1)
+  or exists (select 1 from users where id = ${subject} and (deleted_at is not null or status <> 'ACTIVE'))
 then json_extract('{}', '${REVOKED_MARKER}') else 0 end as revoked`;
+const REVOCATION_CHECK = revocationCheck("?1", "?2");
+
+/** The same check for a batch of the principal's own (an import's chunks, long after its request): it fails the batch it rides in. */
+export function revocationCheckSql(subject: string, issuedAtMs: number): SQL {
+  const [a, b] = [crypto.randomUUID(), crypto.randomUUID()];
+  const parts = revocationCheck(a, b).split(new RegExp(`(${a}|${b})`));
+  return sql.join(parts.map((part) => (part === a ? sql`${subject}` : part === b ? sql`${issuedAtMs}` : sql.raw(part))));
+}
 
 /** Thrown by a request's first statement when its token is revoked (the transport answers 401). */
 export class TokenRevokedError extends Error {

@@ -433,3 +433,83 @@ export const scimTokens = sqliteTable(
   },
   (t) => [index("scim_tokens_customer_created_idx").on(t.customerId, t.createdAt, t.id)],
 );
+
+export const IMPORT_MODES = ["create", "upsert"] as const;
+export type ImportMode = (typeof IMPORT_MODES)[number];
+/** `uploading` is internal (the POST is still reading its body): such a job is not shown. */
+export const IMPORT_STATUSES = ["uploading", "queued", "running", "completed", "failed"] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+/**
+ * Import jobs (docs/migration.md#import): a file of users staged in `import_rows` by the POST, then
+ * written by the imports Queue's consumer a chunk at a time. The counters and the staged rows'
+ * `done` marks move in the same batch as the chunk's users, so a restart resumes exactly there.
+ */
+export const importJobs = sqliteTable(
+  "import_jobs",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    mode: text("mode", { enum: IMPORT_MODES }).notNull(),
+    format: text("format").notNull(),
+    status: text("status", { enum: IMPORT_STATUSES }).notNull(),
+    /** The claims of the token that started the job (JSON): every row is checked against them, as its own create would be. */
+    principal: text("principal").notNull(),
+    createdBy: text("created_by").notNull(),
+    total: integer("total").notNull().default(0),
+    created: integer("created").notNull().default(0),
+    updated: integer("updated").notNull().default(0),
+    skipped: integer("skipped").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    bytes: integer("bytes").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+    /** The last time a consumer wrote a chunk (or the job was queued): the Cron re-queues a job idle too long. */
+    heartbeatAt: integer("heartbeat_at").notNull(),
+    /** Why a job failed as a whole (never a row's error, never internal text). */
+    error: text("error"),
+  },
+  (t) => [index("import_jobs_tenant_created_idx").on(t.tenantId, t.createdAt, t.id), index("import_jobs_status_idx").on(t.status, t.heartbeatAt)],
+);
+
+/**
+ * A job's rows as the file gave them (one per line, JSON), until a chunk writes them: then `data`
+ * is cleared (a password hash is not kept longer than its import) and `email_norm` stays, so a later
+ * line repeating an e-mail is found whichever chunk it falls in.
+ */
+export const importRows = sqliteTable(
+  "import_rows",
+  {
+    jobId: text("job_id")
+      .notNull()
+      .references(() => importJobs.id, { onDelete: "cascade" }),
+    line: integer("line").notNull(),
+    emailNorm: text("email_norm"),
+    /** The row (JSON text), or `{"$error": …}` for a line that is no row; null once written. */
+    data: text("data"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.line], name: "import_rows_pk" }),
+    // The rows still to write, in file order (the consumer's cursor).
+    index("import_rows_pending_idx").on(t.jobId, t.line).where(sql`${t.data} IS NOT NULL`),
+    index("import_rows_email_idx").on(t.jobId, t.emailNorm, t.line),
+  ],
+);
+
+/** A job's row errors, in file order; a row with several has one per field. */
+export const importErrors = sqliteTable(
+  "import_errors",
+  {
+    jobId: text("job_id")
+      .notNull()
+      .references(() => importJobs.id, { onDelete: "cascade" }),
+    line: integer("line").notNull(),
+    seq: integer("seq").notNull(),
+    field: text("field"),
+    message: text("message").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.line, t.seq], name: "import_errors_pk" })],
+);

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { authConfig, type AuthConfig } from "../auth/config";
 import { verifyAccessToken } from "../auth/tokens";
@@ -119,28 +119,34 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
  * Content-Length) and 415 for a body that is not JSON. Both are thrown, so each dialect answers
  * them in its own envelope.
  */
-export const jsonBodies = (opts: { allowForm?: boolean } = {}): MiddlewareHandler<AppEnv>[] => [
-  async (c, next) => {
-    const m = c.req.method;
-    // A request without a body has no media type to refuse (a POST that takes none: a secret's
-    // rotation); one whose route needs a body is then refused by its validation (400).
-    const bodyless = c.req.raw.body === null && (c.req.header("content-length") ?? "0") === "0";
-    if ((m === "POST" || m === "PUT" || m === "PATCH") && !bodyless) {
-      const type = c.req.header("content-type") ?? "";
-      const form = opts.allowForm === true && /^application\/x-www-form-urlencoded\s*(?:;.*)?$/i.test(type);
-      if (!JSON_TYPE.test(type) && !form) {
-        throw new DomainError("UNSUPPORTED_MEDIA_TYPE", "The request body must be application/json.");
-      }
-    }
-    await next();
-  },
-  bodyLimit({
+export const jsonBodies = (opts: { allowForm?: boolean; streamed?: RegExp } = {}): MiddlewareHandler<AppEnv>[] => {
+  // A POST to a `streamed` path (an import's upload) checks its own media type and size.
+  const exempt = (c: Context<AppEnv>) => opts.streamed !== undefined && c.req.method === "POST" && opts.streamed.test(c.req.path);
+  const limit = bodyLimit({
     maxSize: BODY_LIMIT_BYTES,
     onError: () => {
       throw new DomainError("PAYLOAD_TOO_LARGE", "The request body is larger than 64 KiB.");
     },
-  }),
-];
+  });
+  return [
+    async (c, next) => {
+      if (exempt(c)) return next();
+      const m = c.req.method;
+      // A request without a body has no media type to refuse (a POST that takes none: a secret's
+      // rotation); one whose route needs a body is then refused by its validation (400).
+      const bodyless = c.req.raw.body === null && (c.req.header("content-length") ?? "0") === "0";
+      if ((m === "POST" || m === "PUT" || m === "PATCH") && !bodyless) {
+        const type = c.req.header("content-type") ?? "";
+        const form = opts.allowForm === true && /^application\/x-www-form-urlencoded\s*(?:;.*)?$/i.test(type);
+        if (!JSON_TYPE.test(type) && !form) {
+          throw new DomainError("UNSUPPORTED_MEDIA_TYPE", "The request body must be application/json.");
+        }
+      }
+      await next();
+    },
+    async (c, next) => (exempt(c) ? next() : limit(c, next)),
+  ];
+};
 
 /**
  * Workers Rate Limiting (docs/api/auth.md#rate-limits). `key` names the bucket (tenant, client id, e-mail);

@@ -23,3 +23,28 @@ export function jsonArrayStream<T>(items: readonly T[], toWire: (item: T) => unk
     },
   });
 }
+
+/**
+ * Pages read as the client pulls (an export, an import's errors) answered as text lines: `head`
+ * first, then a line per item. One page in memory at a time; a client that goes away stops the reads.
+ */
+export function linesStream<T>(pages: AsyncGenerator<T[]>, line: (item: T) => string, head = ""): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let first = head;
+  return new ReadableStream({
+    async pull(controller) {
+      const next = await pages.next();
+      let text = first;
+      first = "";
+      for (const item of next.done ? [] : next.value) text += line(item);
+      if (text !== "") controller.enqueue(encoder.encode(text));
+      if (next.done) controller.close();
+    },
+    async cancel() {
+      await pages.return(undefined);
+    },
+  });
+}
+
+/** NDJSON of pages: a JSON value per line. */
+export const ndjsonStream = <T>(pages: AsyncGenerator<T[]>): ReadableStream<Uint8Array> => linesStream(pages, (item) => `${JSON.stringify(item)}\n`);

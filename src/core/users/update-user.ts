@@ -23,8 +23,13 @@ export interface UserPatch extends Partial<UserProfile> {
   /** Replaces the user's groups. */
   groupIds?: string[];
   password?: string;
+  /** A password hash from an import (../credentials/imported.ts, parsed there): stored as given in place of a password. Never from a request. */
+  importedHash?: string;
   emailVerified?: boolean;
 }
+
+/** Whether a change sets the password (given, or an imported hash). */
+const setsPassword = (patch: UserPatch) => patch.password !== undefined || patch.importedHash !== undefined;
 
 /**
  * Updates a live user in one round trip (docs/scaling.md#one-round-trip-per-write). One batch:
@@ -46,7 +51,7 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
   const next: Record<string, unknown> = { ...profile };
   if (patch.status !== undefined) next.status = patch.status;
   if (patch.emailVerified !== undefined) next.emailVerified = patch.emailVerified;
-  const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password, deps.pepper);
+  const passwordHash = patch.importedHash ?? (patch.password === undefined ? undefined : await hashPassword(patch.password, deps.pepper));
   const now = ctx.now();
   const { key, args, values } = updateShape(ctx, a, patch, next, { emailNorm, firstNameFold, lastNameFold }, passwordHash, now, cond);
 
@@ -73,7 +78,7 @@ export async function updateUser(ctx: Ctx, a: UserAddress, patch: UserPatch, dep
   if (wrote !== changed) throw new GuardMismatch("updateUser");
   if (!changed) return before;
   return userFromRow(
-    { ...before, ...(next as Partial<StoredUser>), hasPassword: before.hasPassword || patch.password !== undefined, updatedAt: now, updatedBy: ctx.principal.sub, version: before.version + 1 },
+    { ...before, ...(next as Partial<StoredUser>), hasPassword: before.hasPassword || setsPassword(patch), updatedAt: now, updatedBy: ctx.principal.sub, version: before.version + 1 },
     subrole,
     patch.groupIds !== undefined ? groupIds.map((id) => ({ id, name: groupRows.find((g) => g.id === id)?.name ?? "" })) : before.groups,
   );
@@ -108,10 +113,10 @@ function checked(
   const subroleChanged = (subrole?.id ?? null) !== (before.subrole?.id ?? null);
   const beforeGroups = before.groups.map((g) => g.id).sort();
   const groupsChanged = patch.groupIds !== undefined && JSON.stringify([...patch.groupIds].sort()) !== JSON.stringify(beforeGroups);
-  return { subrole, changed: Object.keys(changes).length > 0 || subroleChanged || groupsChanged || patch.password !== undefined };
+  return { subrole, changed: Object.keys(changes).length > 0 || subroleChanged || groupsChanged || setsPassword(patch) };
 }
 
-const touchesGrant = (patch: UserPatch) => patch.subrole !== undefined || patch.password !== undefined || patch.email !== undefined;
+const touchesGrant = (patch: UserPatch) => patch.subrole !== undefined || setsPassword(patch) || patch.email !== undefined;
 
 /** The columns of `users` by key: a patch's `next` keys (profile, status, emailVerified) are column keys. */
 const USER_COLUMNS: Record<string, SQLiteColumn> = getTableColumns(users);
@@ -157,7 +162,7 @@ function updateShape(
     subrole: sel === undefined ? "keep" : sel === null ? "remove" : sel.id !== undefined && sel.code !== undefined ? "both" : sel.id !== undefined ? "id" : "code",
     groups: ids === undefined ? null : ids.length,
     groupsBad: ids !== undefined && (new Set(ids).size !== ids.length || ids.length > MAX_GROUPS),
-    password: patch.password !== undefined,
+    password: setsPassword(patch),
     statusInactive: patch.status !== undefined && patch.status !== "ACTIVE",
     precondition: preconditionForm(cond),
   };

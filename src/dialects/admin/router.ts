@@ -15,6 +15,7 @@ import { registerCrud } from "./routes/crud";
 import { registerTenantRoutes } from "./routes/tenants";
 import { registerScimTokenRoutes } from "./routes/scim-tokens";
 import { registerUserRoutes } from "./routes/users";
+import { IMPORT_UPLOAD_PATH, registerImportRoutes } from "./routes/imports";
 import { registerWebhookDeliveryRoutes } from "./routes/webhook-deliveries";
 import * as w from "./wire";
 
@@ -23,7 +24,7 @@ const orNull = (v: unknown) => (v === undefined ? null : v);
 
 export function adminRouter() {
   const app = dialectRouter(renderProblem);
-  app.use("*", authenticate(), requireAdmin(), ...jsonBodies());
+  app.use("*", authenticate(), requireAdmin(), ...jsonBodies({ streamed: IMPORT_UPLOAD_PATH }));
 
   registerTenantRoutes(app);
   registerCrud(app, {
@@ -137,6 +138,7 @@ export function adminRouter() {
   registerWebhookDeliveryRoutes(app);
   registerScimTokenRoutes(app);
   registerUserRoutes(app);
+  registerImportRoutes(app);
   registerAuditRoutes(app);
   return app;
 }

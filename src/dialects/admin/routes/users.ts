@@ -7,6 +7,7 @@ import { USER_STATUSES } from "../../../db/schema";
 import { coreCtx } from "../../../http/context";
 import { conditionalGet, ETAG_HEADER, IfNoneMatchHeaders } from "../../../http/etag";
 import { BEARER, json } from "../../../http/openapi";
+import { linesStream } from "../../../http/stream";
 import type { AppEnv } from "../../../http/types";
 import { adminErrors } from "../errors";
 import { ListQuery, listOf, UserSchema, userToWire, Uuid } from "../wire";
@@ -24,24 +25,15 @@ function csvField(v: unknown): string {
 
 /** An export as a byte stream: a line per user (NDJSON), or a header row and a row per user (CSV). */
 function exportStream(pages: AsyncGenerator<User[]>, format: "ndjson" | "csv"): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let header = format === "csv";
-  return new ReadableStream({
-    async pull(controller) {
-      const next = await pages.next();
-      let text = header ? `${CSV_COLUMNS.join(",")}\r\n` : "";
-      header = false;
-      for (const u of next.done ? [] : next.value) {
-        const wire = userToWire(u);
-        text += format === "ndjson" ? `${JSON.stringify(wire)}\n` : `${CSV_COLUMNS.map((k) => csvField(wire[k])).join(",")}\r\n`;
-      }
-      if (text !== "") controller.enqueue(encoder.encode(text));
-      if (next.done) controller.close();
+  if (format === "ndjson") return linesStream(pages, (u) => `${JSON.stringify(userToWire(u))}\n`);
+  return linesStream(
+    pages,
+    (u) => {
+      const wire = userToWire(u);
+      return `${CSV_COLUMNS.map((k) => csvField(wire[k])).join(",")}\r\n`;
     },
-    async cancel() {
-      await pages.return(undefined);
-    },
-  });
+    `${CSV_COLUMNS.join(",")}\r\n`,
+  );
 }
 
 export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
