@@ -1,9 +1,12 @@
 /**
  * The Cron Trigger (wrangler.toml `[triggers]`): purges the Idempotency-Key records whose 24 hours
- * are over (docs/concurrency.md#idempotency-keys). An expired record is never replayed whether or
- * not it is purged yet; the purge keeps the table small. Logs one line with the count.
+ * are over (docs/concurrency.md#idempotency-keys) — an expired record is never replayed whether or
+ * not it is purged yet; the purge keeps the table small —, sends webhook events a crash left
+ * unqueued, resumes import jobs whose consumer went quiet and removes finished imports' staged rows.
+ * Each job logs one line with its count.
  */
 import { purgeExpiredKeys } from "./core/idempotency";
+import { purgeImportRows, staleImports } from "./core/imports/upkeep";
 import { flushEvents, SWEEP_AFTER_MS } from "./core/webhooks/outbox";
 import { openDb, type Db } from "./db/client";
 import type { AppBindings } from "./http/types";
@@ -16,6 +19,25 @@ const PURGE_ROUNDS = 50;
 export async function cron(env: AppBindings, now = Date.now()): Promise<void> {
   await purgeKeys(env, now);
   await sweepEvents(env, now);
+  await resumeImports(env, now);
+  await purgeImports(env, now);
+}
+
+/** Queues again the import jobs whose consumer went quiet (docs/migration.md#import). */
+export function resumeImports(env: AppBindings, now = Date.now()): Promise<number> {
+  return inSlices(env, "resume imports", 10, async (db) => {
+    const ids = await staleImports(db, now);
+    if (ids.length > 0) await env.IMPORTS.sendBatch(ids.map((jobId) => ({ body: { jobId } })));
+    return { count: ids.length, done: ids.length < 100 };
+  });
+}
+
+/** Removes the staged rows of finished imports, and uploads that never queued. */
+export function purgeImports(env: AppBindings, now = Date.now()): Promise<number> {
+  return inSlices(env, "purge import rows", PURGE_ROUNDS, async (db) => {
+    const n = await purgeImportRows(db, now, 5 * PURGE_BATCH);
+    return { count: n, done: n < 5 * PURGE_BATCH };
+  });
 }
 
 /**

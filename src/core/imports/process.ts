@@ -43,8 +43,8 @@ export interface ProcessDeps {
   pepper: string;
   tokenLifetimeSeconds: number;
   now?: () => number;
-  /** Tests: throws at a named point of a chunk, to prove a crash there loses and repeats nothing. */
-  fault?: (point: "before-write" | "after-updates") => void;
+  /** Tests: throws (a crash) or waits (a forced race) at a named point of a chunk. */
+  fault?: (point: "before-write" | "after-updates") => void | Promise<void>;
 }
 
 export type ChunkOutcome = "more" | "done";
@@ -246,7 +246,7 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
       }),
     );
   }
-  deps.fault?.("after-updates");
+  await deps.fault?.("after-updates");
 
   // ---- the chunk's writes (one batch) --------------------------------------------------------
   const lines = (staged as Staged[]).map((s) => s.line);
@@ -256,7 +256,7 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
   const errorRows = errors.map((e, i) => [e.line, i, e.field, e.message]);
   const failedLines = new Set(errors.map((e) => e.line)).size;
   const last = staged.length < CHUNK_ROWS;
-  deps.fault?.("before-write");
+  await deps.fault?.("before-write");
   try {
     await db.batch([
       // The token that started the job, revoked (or its account disabled) since: nothing more is written.

@@ -6,7 +6,6 @@
  * request's fingerprint for its Idempotency-Key). Memory holds one slice, whatever the file's size.
  * The job is queued by `queueImport` in one batch with its audit event (and a key's record).
  */
-import { sha256 } from "@noble/hashes/sha2.js";
 import { parse as csvParser } from "csv-parse/stream";
 import { and, eq, sql } from "drizzle-orm";
 import { importJobs, importRows, tenants, type ImportMode } from "../../db/schema";
@@ -51,11 +50,13 @@ export async function openImport(ctx: Ctx, tenantId: string, mode: ImportMode, f
   return id;
 }
 
-const tooLarge = () => new DomainError("PAYLOAD_TOO_LARGE", `The import is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`);
+export const tooLarge = () => new DomainError("PAYLOAD_TOO_LARGE", `The import is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`);
 
-/** The body's chunks, counted against the limit and hashed as they pass. */
+/** The body's chunks, counted against the limit and hashed as they pass (workerd's native DigestStream: SHA-256 incrementally). */
 function metered(body: ReadableStream<Uint8Array>, head: Uint8Array) {
-  const hash = sha256.create().update(head);
+  const digest = new crypto.DigestStream("SHA-256");
+  const hash = digest.getWriter();
+  void hash.write(head);
   const state = { bytes: 0 };
   const reader = body.getReader();
   const stream = new ReadableStream<Uint8Array>({
@@ -67,12 +68,16 @@ function metered(body: ReadableStream<Uint8Array>, head: Uint8Array) {
         await reader.cancel();
         return controller.error(tooLarge());
       }
-      hash.update(value);
+      await hash.write(value);
       controller.enqueue(value);
     },
     cancel: (reason) => reader.cancel(reason),
   });
-  return { stream, state, digest: () => Array.from(hash.digest(), (b) => b.toString(16).padStart(2, "0")).join("") };
+  const hex = async () => {
+    await hash.close();
+    return Array.from(new Uint8Array(await digest.digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  };
+  return { stream, state, digest: hex };
 }
 
 type Line = { line: number; row: Record<string, unknown> };
@@ -198,7 +203,7 @@ export async function stageRows(ctx: Ctx, jobId: string, body: ReadableStream<Ui
   }
   await flush();
   await pending;
-  return { total, bytes: m.state.bytes, fingerprint: m.digest() };
+  return { total, bytes: m.state.bytes, fingerprint: await m.digest() };
 }
 
 /**

@@ -7,7 +7,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { DomainError } from "../../../core/errors";
 import { importErrorPages, getImport, type ImportJob } from "../../../core/imports/jobs";
 import { IGNORED_FIELDS } from "../../../core/imports/rows";
-import { discardImport, MAX_IMPORT_BYTES, openImport, queueImport, stageRows, type ImportFormat } from "../../../core/imports/stage";
+import { discardImport, MAX_IMPORT_BYTES, openImport, queueImport, stageRows, tooLarge, type ImportFormat } from "../../../core/imports/stage";
 import { IMPORT_MODES, USER_STATUSES } from "../../../db/schema";
 import { coreCtx } from "../../../http/context";
 import { IDEMPOTENCY_KEY, IdempotencyHeaders, once, REPLAYED } from "../../../http/idempotency";
@@ -124,6 +124,8 @@ export function registerImportRoutes(app: OpenAPIHono<AppEnv>): void {
       const { tenantId } = c.req.valid("param");
       const { mode = "create" } = c.req.valid("query");
       const format = formatOf(c.req.header("content-type"));
+      // A declared length past the limit is refused before anything is read (a chunked body is counted as it arrives).
+      if (Number(c.req.header("content-length") ?? 0) > MAX_IMPORT_BYTES) throw tooLarge();
       const ctx = coreCtx(c);
       const jobId = await openImport(ctx, tenantId, mode, format);
       const discard = () => c.var.afterResponse(() => discardImport(ctx, jobId));
@@ -185,4 +187,3 @@ export function registerImportRoutes(app: OpenAPIHono<AppEnv>): void {
   );
 }
 
-export { MAX_IMPORT_BYTES };
