@@ -43,6 +43,8 @@ function realParams(o: Operation): Record<string, string> {
           return w.projects[0]!.id;
         case "resellerId":
           return w.resellers[0]!.id;
+        case "importId":
+          return w.imports[0]!.id;
         default:
           return undefined;
       }

@@ -41,6 +41,8 @@ export interface FuzzWorld {
   scim: string;
   /** Users of customers[0] made through SCIM: what SCIM's reads and writes point at (a replace changes their e-mail). */
   scimUsers: Row[];
+  /** Import jobs of the tenant (docs/migration.md#import), each with a row error. */
+  imports: Row[];
   /** Rows created to be deleted, per kind ("users" are users of customers[0]; "scimTokens" tokens of customers[0]). */
   throwaway: Record<string, Row[]>;
   /** Every secret the world knows: no response may contain one. */
@@ -111,9 +113,16 @@ export async function buildWorld(doc: Doc, opts: { throwaway?: string[] } = {}):
       Array.from({ length: THROWAWAY }, async () => (await call("POST", `/api/v1/tenants/${w.tenant.id}/customers/${w.customers[0]!.id}/scim-tokens`, { token: w.tenant.admin, body: {}, expect: 201 })).body as Row),
     );
   }
+  const imports = await Promise.all(
+    Array.from({ length: 2 }, async () => {
+      const r = await call("POST", `/api/v1/tenants/${w.tenant.id}/imports`, { token: w.tenant.admin, headers: { "content-type": "application/x-ndjson" }, raw: '{"email":"fuzz"}\n', expect: 202 });
+      return { id: r.body.id as string };
+    }),
+  );
   return {
     doc,
     tenant: w.tenant,
+    imports,
     platform: w.platform,
     projects: rows.projects.slice(0, own.projects),
     resellers: rows.resellers.slice(0, own.resellers),
@@ -173,7 +182,7 @@ const scopesArb = (admin: boolean) => fc.subarray(admin ? ["users:read", "users:
 
 /** Hints and the token for one admin operation. */
 export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
-  const m = /^\/api\/v1\/tenants(?:\/\{tenantId\}(?:\/([a-z-]+)(?:\/\{(\w+)\}(\/deliveries(?:\/\{deliveryId\}\/retry)?|\/rotate-secret)?|\/export)?)?)?$/.exec(o.path);
+  const m = /^\/api\/v1\/tenants(?:\/\{tenantId\}(?:\/([a-z-]+)(?:\/\{(\w+)\}(\/deliveries(?:\/\{deliveryId\}\/retry)?|\/rotate-secret|\/errors)?|\/export)?)?)?$/.exec(o.path);
   const kind = m?.[1];
   const hints: Hints = {
     "path:tenantId": fc.oneof({ weight: 6, arbitrary: fc.constant(w.tenant.id) }, { weight: 1, arbitrary: fc.uuid() }),
@@ -238,6 +247,13 @@ export function adminFixture(w: FuzzWorld, o: Operation): OpFixture {
       hints["body.customerId"] = fc.constantFrom(null, ...w.customers.map((c) => c.id));
       // Types never repeat (the schema's uniqueItems).
       hints["body.events"] = fc.oneof(fc.constant(["*"]), fc.subarray([...EVENT_TYPES], { minLength: 1 }));
+      break;
+    case "imports":
+      // A row for one of the tenant's customers (created, or a row error when the e-mail is taken); CSV the same, as text.
+      hints["body.customerId"] = realOr(w.customers);
+      hints["body@text/csv"] = fc
+        .record({ customer: fc.constantFrom(...w.customers.map((c) => c.id)), first: fc.stringMatching(/^[A-Za-z][A-Za-z ]{0,20}$/), email: uniqueEmail() })
+        .map((r) => `customerId,email,firstName,lastName\r\n${r.customer},${r.email},"${r.first}",Fuzz\r\n`);
       break;
     case "audit-events":
       hints["query:actorId"] = fc.constantFrom(w.accounts[0]!.id, crypto.randomUUID());

@@ -298,6 +298,8 @@ export interface Row {
   headers?: Record<string, string>;
   /** A valid body for the target, so that only authorization decides. */
   body?: (v: Values, uniq: string) => unknown;
+  /** The body's media type when not JSON (an import's NDJSON: the body is its one line). */
+  contentType?: string;
   fresh?: Fresh;
   op?: Op;
   differs?: Partial<Record<CellKey, string>>;
@@ -389,6 +391,19 @@ const adminRows: Row[] = [
   { route: "GET /api/v1/tenants/{tenantId}/users", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/users` },
   { route: "GET /api/v1/tenants/{tenantId}/users/export", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/users/export` },
   { route: "GET /api/v1/tenants/{tenantId}/users/{userId}", surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/users/{user}`, returnsId: { at: "id", value: "user" } },
+  // Imports: the upload is the tenant's (a row for a customer out of reach is the row's error, not the request's);
+  // a job is read by the tenant's admins, a narrowed one its own jobs only (own's job is the narrowed admin's).
+  {
+    route: "POST /api/v1/tenants/{tenantId}/imports",
+    surface: "admin",
+    ok: 202,
+    grid: G.adminTenant,
+    path: `${A}/{tenant}/imports`,
+    contentType: "application/x-ndjson",
+    body: (v, u) => ({ customerId: v.customer, email: `${u}@example.com`, firstName: "Matrix", lastName: "Import" }),
+  },
+  { route: "GET /api/v1/tenants/{tenantId}/imports/{importId}", surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/imports/{imports}`, returnsId: { at: "id", value: "imports" } },
+  { route: "GET /api/v1/tenants/{tenantId}/imports/{importId}/errors", surface: "admin", ok: 200, grid: G.adminItem, path: `${A}/{home}/imports/{imports}/errors` },
   { route: "GET /api/v1/tenants/{tenantId}/audit-events", surface: "admin", ok: 200, grid: G.adminTenant, path: `${A}/{tenant}/audit-events` },
   {
     route: "GET /api/v1/tenants/{tenantId}/webhooks/{id}/deliveries",

@@ -21,7 +21,7 @@ import { call, clientToken, create, sign, type Reply } from "../harness";
 import { ALL } from "../world";
 import { brokenTokens, claimsOf } from "./jwt.cases";
 import { CORTI_BY_IDS, expected, MATRIX, type Principal, type Row, type Values } from "./matrix.data";
-import { expectSurfaceError, expectSurfaceSuccess, fill } from "./matrix.surfaces";
+import { bodyOptions, expectSurfaceError, expectSurfaceSuccess, fill } from "./matrix.surfaces";
 import { matrixWorld, type MatrixWorld } from "./matrix.world";
 
 let world: MatrixWorld;
@@ -73,7 +73,7 @@ async function send(row: Row, v: Values, authorization: string | undefined, quer
   for (const [k, h] of Object.entries(row.headers ?? {})) headers[k] = fill(h, v);
   if (authorization !== undefined) headers.authorization = authorization;
   const body = row.body?.(v, `e-${crypto.randomUUID().slice(0, 12)}`);
-  const reply = await call(row.route.split(" ")[0] as string, withQuery(fill(row.path, v), query), { headers, ...(body === undefined ? {} : { body }) });
+  const reply = await call(row.route.split(" ")[0] as string, withQuery(fill(row.path, v), query), bodyOptions(row, body, headers));
   return { reply, body };
 }
 

@@ -75,16 +75,23 @@ function at(body: unknown, path: string): unknown {
 }
 
 /** The surface's success answer: the body its dialect documents for the status (and the target's id where the row says). */
+/** A row's request options: its body as JSON, or as its own media type (an import's NDJSON line). */
+export function bodyOptions(row: Row, body: unknown, headers: Record<string, string>): { headers: Record<string, string>; body?: unknown; raw?: string } {
+  if (body === undefined) return { headers };
+  if (row.contentType) return { raw: `${JSON.stringify(body)}\n`, headers: { ...headers, "content-type": row.contentType } };
+  return { headers, body };
+}
+
 export function expectSurfaceSuccess(row: Row, r: Reply, v: Values, sent?: unknown): void {
   expect(r.status).toBe(row.ok);
   if (row.ok === 204) {
     expect(r.text).toBe("");
     return;
   }
-  // An export streams NDJSON: a JSON user per line.
-  if (row.route.endsWith("/users/export")) {
+  // An export streams NDJSON: a JSON user per line; an import's errors a JSON error per line.
+  if (row.route.endsWith("/users/export") || row.route.endsWith("/errors")) {
     expect(r.headers.get("content-type")).toBe("application/x-ndjson");
-    for (const line of r.text.split("\n").filter(Boolean)) expect(typeof JSON.parse(line).id).toBe("string");
+    for (const line of r.text.split("\n").filter(Boolean)) expect(JSON.parse(line)).toEqual(expect.objectContaining(row.route.endsWith("/errors") ? { line: expect.any(Number) } : { id: expect.any(String) }));
     return;
   }
   expect(r.headers.get("content-type")).toMatch(row.surface === "scim" ? /^application\/scim\+json$/ : /^application\/json/);
@@ -94,7 +101,8 @@ export function expectSurfaceSuccess(row: Row, r: Reply, v: Values, sent?: unkno
       expect(Array.isArray(r.body.schemas)).toBe(true);
       break;
     case "admin":
-      if (row.ok === 201) expect(r.headers.get("location")).toBe(`${fill(row.path, v)}/${r.body.id}`);
+      // A create (201) and an import (202, a job) say where the new resource is.
+      if (row.ok === 201 || row.route.endsWith("/imports")) expect(r.headers.get("location")).toBe(`${fill(row.path, v)}/${r.body.id}`);
       expect(typeof r.body).toBe("object");
       if (r.body.data !== undefined) expect(Array.isArray(r.body.data)).toBe(true);
       else expect(typeof r.body.id).toBe("string");

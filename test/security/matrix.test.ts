@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { SURFACES, surfaceOf } from "../../src/surfaces";
 import { call, type Reply } from "../harness";
 import { CORTI_BY_IDS, expected, MATRIX, MATRIX_CELLS, PRINCIPALS, TARGETS, type CellKey, type Principal, type Row, type Target } from "./matrix.data";
-import { expectSurfaceError, expectSurfaceSuccess, fill } from "./matrix.surfaces";
+import { bodyOptions, expectSurfaceError, expectSurfaceSuccess, fill } from "./matrix.surfaces";
 import { matrixWorld, type MatrixWorld } from "./matrix.world";
 
 let world: MatrixWorld;
@@ -48,7 +48,7 @@ async function runCell({ row, principal, target }: Cell, seq: number): Promise<O
   // where it is refused — which must not change the refusal (no 412 or 428 for a user out of reach).
   if ((method === "PATCH" || method === "DELETE") && /\/users\/\{/i.test(row.path)) headers["If-Match"] = status === row.ok ? "*" : '"00000000-0000-4000-8000-000000000000.1"';
   const body = row.body?.(v, uniq);
-  const send = () => call(method, fill(row.path, v), { headers, ...(body === undefined ? {} : { body }) });
+  const send = () => call(method, fill(row.path, v), bodyOptions(row, body, headers));
   const reply = await send();
   try {
     if (reply.status !== status) throw new Error(`expected ${status}, got ${reply.status}: ${reply.text.slice(0, 300)}`);

@@ -174,6 +174,19 @@ export async function matrixWorld(): Promise<MatrixWorld> {
     password: MATRIX_PASSWORD,
   };
   const sides = { own: a, B: b, C: c } as const;
+  // An import job for each side (the rows of GET …/imports/{id}): own's started by the narrowed
+  // admin (it reads its own jobs), B's by tenant 1's admin, C's in tenant 2.
+  const job = async (t: Tenant, by: string) => {
+    const id = rnd();
+    const at = Date.now();
+    await env.DB.prepare(
+      "insert into import_jobs (id, tenant_id, mode, format, status, principal, created_by, total, created, updated, skipped, failed, bytes, created_at, started_at, finished_at, heartbeat_at) values (?, ?, 'create', 'ndjson', 'completed', '{}', ?, 0, 0, 0, 0, 0, 0, ?, ?, ?, ?)",
+    )
+      .bind(id, t.id, by, at, at, at, at)
+      .run();
+    return id;
+  };
+  const jobs = await Promise.all([job(t1, w1.accounts[3]!.id), job(t1, rnd()), job(t2, rnd())]);
 
   const fresh = async (kind: Fresh, target: Exclude<Target, "none">): Promise<Values> => {
     const s = sides[target];
@@ -235,7 +248,7 @@ export async function matrixWorld(): Promise<MatrixWorld> {
       scimA: `Bearer ${await scimToken(t1, a.customer.id)}`,
     },
     clients: { customerA: w1.accounts[0]!, resellerA: w1.accounts[2]!, narrowed: w1.accounts[3]! },
-    values: { own: valuesOf(a), B: valuesOf(b), C: valuesOf(c), none },
+    values: { own: { ...valuesOf(a), imports: jobs[0] }, B: { ...valuesOf(b), imports: jobs[1] }, C: { ...valuesOf(c), imports: jobs[2] }, none: { ...none, imports: rnd() } },
     fresh,
     exists,
   };
