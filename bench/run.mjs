@@ -9,13 +9,16 @@
 // Environment: BENCH_ROUNDS (3), BENCH_DURATION (5 s), BENCH_WARMUP (1 s), BENCH_CONNECTIONS (16),
 // BENCH_USERS (10000), BENCH_SCALE ("1000,100000": customer sizes for the list-latency check),
 // BENCH_ONLY (a regular expression: only the scenarios whose names match, e.g. "create"),
-// BENCH_WEBHOOKS (1000: user changes whose webhook deliveries are checked and timed; 0 skips it).
+// BENCH_WEBHOOKS (1000: user changes whose webhook deliveries are checked and timed; 0 skips it),
+// BENCH_IMPORT (100000: users imported through the CLI; 0 skips the import check), BENCH_IMPORT_MB
+// (100: the size of the file whose import's memory is measured; 0 skips it).
 import autocannon from "autocannon";
 import { root, start, stop, varArgs, wr } from "../scripts/lib/wrangler-dev.mjs";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { clearInterval, setInterval } from "node:timers";
 
 const state = join(root, "bench", ".state");
 const cfg = {
@@ -27,6 +30,8 @@ const cfg = {
   scale: (process.env.BENCH_SCALE ?? "1000,100000").split(",").map(Number).filter((n) => n > 0),
   only: process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null,
   webhooks: Number(process.env.BENCH_WEBHOOKS ?? 1000),
+  import: Number(process.env.BENCH_IMPORT ?? 100_000),
+  importMB: Number(process.env.BENCH_IMPORT_MB ?? 100),
 };
 const FLOOR_PORT = 8790;
 const PRODUCT_PORT = 8791;
@@ -43,6 +48,7 @@ const SECRETS = {
   WEBHOOK_RETRY_BASE_SECONDS: "1",
 };
 const RECEIVER_PORT = 8795;
+const INSPECTOR_PORT = 8796;
 
 function log(...args) {
   console.log(...args);
@@ -149,6 +155,23 @@ async function load(url, { method = "GET", headers = {}, body, setupRequest, con
   };
 }
 
+/** Resident memory (KiB) of a server's workerd processes (the Worker, and its local D1 with it). */
+function rssKiB(child) {
+  let kib = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (!stat.includes("(workerd") || Number(f[2]) !== child.pid) continue;
+      kib += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      continue;
+    }
+  }
+  return kib;
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -218,6 +241,207 @@ async function webhookCheck(bootToken, n) {
   }
 }
 
+/**
+ * Import (docs/migration.md#import): a tenant of its own; the per-user API create rate (Worth
+ * creates, 16 connections, 5 s); then `n` users in one NDJSON file of ~1 KB a row (~100 MB at
+ * 100,000; a fifth with an imported bcrypt or Argon2id hash) uploaded and followed by the
+ * operator CLI, the workerd processes' memory sampled every 100 ms; then the first logins of users
+ * with imported hashes, CPU per login against one with this directory's own hash; then an export.
+ */
+async function importCheck(product, bootToken, n) {
+  const bcrypt = (await import("bcryptjs")).default;
+  const { argon2id } = await import("@noble/hashes/argon2.js");
+  const domain = "imports.bench.test";
+  const tenant = await api("POST", "/api/v1/tenants", { token: bootToken, body: { domain, name: "Imports" } });
+  const T = `/api/v1/tenants/${tenant.id}`;
+  const customers = [await api("POST", `${T}/customers`, { token: bootToken, body: { name: "Imported A" } }), await api("POST", `${T}/customers`, { token: bootToken, body: { name: "Imported B" } })];
+  await api("POST", `${T}/groups`, { token: bootToken, body: { name: "Imported" } });
+  const account = await api("POST", `${T}/accounts`, { token: bootToken, body: { name: "importer", role: "tenant_admin", scopes: ["users:read", "users:write", "admin"] } });
+  const token = (await api("POST", "/auth/token", { body: { grant_type: "client_credentials", client_id: account.clientId, client_secret: account.clientSecret } })).access_token;
+
+  // The per-user API: CloudCockpit creates into the same tenant, as fast as the bench's connections go (2xx per second).
+  let seq = 0;
+  const api1 = await load(
+    `http://127.0.0.1:${PRODUCT_PORT}/v1/customer/${customers[1].id}/users`,
+    {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-tenant": domain },
+      setupRequest: (req) => ({ ...req, body: JSON.stringify({ firstName: "A", lastName: "Pi", email: `api${seq++}@imports.bench.test`, groups: [] }) }),
+    },
+    5,
+  );
+  const apiRate = (api1.total - api1.non2xx - api1.errors) / 5;
+  log(`import: per-user API create rate ${apiRate.toFixed(0)} users/s (CloudCockpit creates, ${cfg.connections} connections, ${api1.errors + api1.non2xx} errors)`);
+
+  const password = "Imported-passw0rd-2026";
+  const bcryptHash = bcrypt.hashSync(password, 10);
+  const salt = randomBytes(16);
+  const b64 = (b) => Buffer.from(b).toString("base64").replace(/=+$/, "");
+  const argonHash = `$argon2id$v=19$m=19456,t=2,p=1$${b64(salt)}$${b64(argon2id(password, salt, { t: 2, m: 19456, p: 1, dkLen: 32 }))}`;
+  /** Writes `count` rows, or rows up to `bytesAtLeast` (`big`: ~1 KB each, names and ids near their limits), to a file; its size and rows. */
+  const writeRows = (file, count, prefix, big, bytesAtLeast = 0) => {
+    const pad = (tag, i, len) => (big ? `${tag}${i}`.padEnd(len, "x") : `${tag}${i}`);
+    let lines = [];
+    let bytes = 0;
+    writeFileSync(file, "");
+    let i = 0;
+    for (; i < count || bytes < bytesAtLeast; i++) {
+      const row = {
+        customerId: customers[i % 2].id,
+        email: `${prefix}${i}@imports.bench.test`,
+        firstName: pad("First", i, 200),
+        lastName: pad("Last", i, 200),
+        ...(i % 2 === 0 ? { mobile: `+1 555 ${String(i).padStart(7, "0")}` } : {}),
+        externalId: pad("legacy-", i, 255),
+        ...(i % 10 === 0 ? { passwordHash: bcryptHash } : i % 10 === 1 ? { passwordHash: argonHash } : {}),
+        ...(i % 3 === 0 ? { groups: ["Imported"] } : {}),
+        createdAt: new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString(),
+      };
+      const text = `${JSON.stringify(row)}\n`;
+      lines.push(text);
+      bytes += Buffer.byteLength(text);
+      if (lines.length === 5000) {
+        writeFileSync(file, lines.join(""), { flag: "a" });
+        lines = [];
+      }
+    }
+    writeFileSync(file, lines.join(""), { flag: "a" });
+    return { bytes, rows: i };
+  };
+
+  // The CLI does the upload and follows the job (--quiet: no terminal here); the Worker's heap (V8,
+  // through the inspector) and the workerd processes' memory sampled every 100 ms meanwhile.
+  const cliEnv = { ...process.env, CU_CLIENT_ID: account.clientId, CU_CLIENT_SECRET: account.clientSecret };
+  const base = ["--tenant", tenant.id, "--base-url", `http://127.0.0.1:${PRODUCT_PORT}`, "--quiet"];
+  const importFile = async (file) => {
+    const heap = await heapSampler(INSPECTOR_PORT);
+    const rss0 = rssKiB(product);
+    let rssPeak = rss0;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssKiB(product))), 100);
+    const t0 = Date.now();
+    const run = await runCli(["import", file, ...base], cliEnv);
+    clearInterval(sampler);
+    const wallS = (Date.now() - t0) / 1000;
+    const heapMB = await heap.stop();
+    const jobId = /job ([0-9a-f-]{36})/.exec(run.stderr)?.[1];
+    const job = await api("GET", `${T}/imports/${jobId}`, { token });
+    const jobS = (Date.parse(job.finishedAt) - Date.parse(job.createdAt)) / 1000;
+    return { counts: job.counts, wallS, jobS, heapMB, rssMB: { before: Math.round(rss0 / 1024), peak: Math.round(rssPeak / 1024) }, summary: run.stdout.trim().split("\n")[0] };
+  };
+
+  const file = join(state, "import.ndjson");
+  const { bytes } = writeRows(file, n, "imp", false);
+  log(`import: ${n} users in ${(bytes / 1024 / 1024).toFixed(1)} MB (${Math.round(bytes / n)} bytes a row), a fifth with a bcrypt (cost 10) or Argon2id (m=19456, t=2, p=1) hash, a third in a group`);
+  const main = await importFile(file);
+  const c = main.counts;
+  const rate = c.created / main.wallS;
+  log(`import: ${main.summary}`);
+  log(
+    `import: ${c.created} created / ${c.total} (${c.failed} failed) — upload + job ${main.wallS.toFixed(1)} s end to end = ${rate.toFixed(0)} users/s, ` +
+      `${(rate / apiRate).toFixed(1)}× the per-user API (${apiRate.toFixed(0)}/s); queued → completed ${main.jobS.toFixed(1)} s; ` +
+      `Worker heap peak ${main.heapMB.peak} MB (from ${main.heapMB.first} MB); workerd RSS ${main.rssMB.before} → ${main.rssMB.peak} MB`,
+  );
+  // Memory with a 100 MB file: rows of ~1 KB (names and ids near their limits).
+  const bigFile = join(state, "import-100mb.ndjson");
+  const { bytes: bigBytes, rows: bigRows } = cfg.importMB > 0 ? writeRows(bigFile, 0, "big", true, cfg.importMB * 1024 * 1024 - 4096) : { bytes: 0, rows: 0 };
+  const big = bigRows > 0 ? await importFile(bigFile) : null;
+  if (big) log(
+    `import: ${(bigBytes / 1024 / 1024).toFixed(1)} MB file (${bigRows} rows of ~${Math.round(bigBytes / bigRows)} bytes): ${big.counts.created} created in ${big.wallS.toFixed(1)} s end to end ` +
+      `(${Math.round(big.counts.created / big.wallS)} users/s); Worker heap peak ${big.heapMB.peak} MB (from ${big.heapMB.first} MB); workerd RSS ${big.rssMB.before} → ${big.rssMB.peak} MB`,
+  );
+
+  // First logins with imported hashes (each verifies the imported hash, then rehashes it in its deferred work), and with this directory's own.
+  const logins = async (emails) => {
+    const cpu0 = cpuMs(product);
+    const walls = [];
+    for (const email of emails) {
+      const t = performance.now();
+      const res = await fetch(`http://127.0.0.1:${PRODUCT_PORT}/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+      if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+      walls.push(performance.now() - t);
+    }
+    await new Promise((r) => setTimeout(r, 1500)); // the rehashes (deferred work) are part of the cost
+    return { cpuMs: Number(((cpuMs(product) - cpu0) / emails.length).toFixed(1)), wallP50Ms: Number(median(walls).toFixed(1)) };
+  };
+  const ten = (r) => Array.from({ length: 10 }, (_, k) => `imp${k * 10 + r}@imports.bench.test`);
+  const loginCpu = { bcrypt10: await logins(ten(0)), argon2id: await logins(ten(1)), own: await logins(ten(0)) };
+  log(
+    `import: first login CPU (workerd, incl. the rehash) — bcrypt cost 10 ${loginCpu.bcrypt10.cpuMs} ms (p50 ${loginCpu.bcrypt10.wallP50Ms} ms), ` +
+      `Argon2id m=19456,t=2 ${loginCpu.argon2id.cpuMs} ms (p50 ${loginCpu.argon2id.wallP50Ms} ms), then this directory's own PBKDF2 ${loginCpu.own.cpuMs} ms (p50 ${loginCpu.own.wallP50Ms} ms)`,
+  );
+
+  const t1 = Date.now();
+  const exp = await runCli(["export", ...base, "--out", join(state, "export.ndjson")], cliEnv);
+  const exportS = (Date.now() - t1) / 1000;
+  const exported = Number(/exported (\d+)/.exec(exp.stdout)?.[1] ?? 0);
+  log(`import: ${exp.stdout.trim()} (${Math.round(exported / exportS)} users/s)`);
+  return {
+    users: n,
+    fileMB: Number((bytes / 1024 / 1024).toFixed(1)),
+    counts: c,
+    endToEndS: Number(main.wallS.toFixed(1)),
+    jobS: Number(main.jobS.toFixed(1)),
+    usersPerSecond: Math.round(rate),
+    apiCreatePerSecond: Math.round(apiRate),
+    ratio: Number((rate / apiRate).toFixed(1)),
+    heapMB: main.heapMB,
+    big: big && { fileMB: Number((bigBytes / 1024 / 1024).toFixed(1)), rows: bigRows, counts: big.counts, endToEndS: Number(big.wallS.toFixed(1)), heapMB: big.heapMB, rssMB: big.rssMB },
+    loginCpu,
+    exportS: Number(exportS.toFixed(1)),
+    exported,
+  };
+}
+
+/**
+ * The Worker's V8 heap, sampled every 100 ms through `wrangler dev`'s inspector (Chrome DevTools
+ * Protocol, Runtime.getHeapUsage): what the 128 MB isolate limit counts. `stop()` gives MB.
+ */
+async function heapSampler(port) {
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+  // eslint-disable-next-line no-undef -- Node 22's global WebSocket (the bench runs on the node@22 devDependency); the inspector wants an Origin it knows
+  const ws = new WebSocket(targets[0].webSocketDebuggerUrl, { headers: { origin: "http://localhost" } });
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let id = 0;
+  let first = null;
+  let peak = 0;
+  // From a collected heap: what the previous work left as garbage is not this import's.
+  ws.send(JSON.stringify({ id: ++id, method: "HeapProfiler.collectGarbage" }));
+  await new Promise((r) => setTimeout(r, 500));
+  ws.onmessage = (m) => {
+    const used = JSON.parse(m.data).result?.usedSize;
+    if (typeof used !== "number") return;
+    first ??= used;
+    peak = Math.max(peak, used);
+  };
+  const ask = () => ws.send(JSON.stringify({ id: ++id, method: "Runtime.getHeapUsage" }));
+  ask();
+  const timer = setInterval(ask, 100);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      ask();
+      await new Promise((r) => setTimeout(r, 300));
+      ws.close();
+      return { first: Number((first / 1024 / 1024).toFixed(1)), peak: Number((peak / 1024 / 1024).toFixed(1)) };
+    },
+  };
+}
+
+/** The operator CLI (scripts/cli.mjs) as a child process; its output. */
+function runCli(args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, "scripts", "cli.mjs"), ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(new Error(`cli ${args[0]} exited ${code}:\n${stdout}\n${stderr}`))));
+  });
+}
+
 async function main() {
   log(`bench: ${cfg.rounds} rounds × ${cfg.duration}s (+${cfg.warmup}s warm-up), ${cfg.connections} connections, ${cfg.users} users`);
   rmSync(state, { recursive: true, force: true });
@@ -271,7 +495,7 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
   );
   execSql(floorFile, floorState, floorConfig);
 
-  product = await start("product", ["--persist-to", productState, ...productVars], PRODUCT_PORT);
+  product = await start("product", ["--persist-to", productState, "--inspector-port", String(INSPECTOR_PORT), ...productVars], PRODUCT_PORT);
   const floor = await start("floor", ["-c", floorConfig, "--persist-to", floorState, "--var", `TENANT_ID:${tenant.id}`, "--var", `CUSTOMER_ID:${customer.id}`], FLOOR_PORT);
   const token = (await api("POST", "/auth/token", { body: { grant_type: "client_credentials", client_id: account.clientId, client_secret: account.clientSecret } })).access_token;
   const someUser = benchId("b0000000", 42);
@@ -402,6 +626,7 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
   await stop(floor);
   // Webhook deliveries, on the product alone (its load does not disturb the ratios above).
   const webhooks = cfg.webhooks > 0 ? await webhookCheck(boot.access_token, cfg.webhooks) : null;
+  const imports = cfg.import > 0 ? await importCheck(product, boot.access_token, cfg.import) : null;
   await stop(product);
 
   // Password hashing cost, measured with the same parameters in this process (Node's WebCrypto).
@@ -426,7 +651,7 @@ ${usersSql({ tenantId: tenant.id, customerId: customer.id, count: cfg.users, pre
   log(`\n${table}\n\nPBKDF2-SHA256 × 100,000 (one password hash): ${hashMs} ms CPU (median of 10, Node WebCrypto on this machine)`);
   mkdirSync(join(root, "bench", "results"), { recursive: true });
   const file = join(root, "bench", "results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), config: cfg, results, passwordHashMs: hashMs, webhooks }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), config: cfg, results, passwordHashMs: hashMs, webhooks, imports }, null, 2));
   log(`results written to ${file}`);
 }
 

@@ -11,6 +11,8 @@ import { createReadStream, createWriteStream, readFileSync, statSync, existsSync
 import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
+import { URLSearchParams } from "node:url";
+import { TextDecoderStream } from "node:stream/web";
 import cliProgress from "cli-progress";
 
 const HELP = `Usage:

@@ -26,6 +26,7 @@ export async function start(name, args, port) {
   });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
+  if (process.env.ECHO_PROFILE) child.stdout.on("data", (d) => String(d).split("\n").filter((l) => l.includes("PROFILE")).forEach((l) => console.log(l)));
   child.stderr.on("data", (d) => (output += d));
   children.add(child);
   const deadline = Date.now() + 60_000;

@@ -29,10 +29,14 @@ import { updateUser, type UserPatch } from "../users/update-user";
 import { profileColumns, userSnapshotSql } from "../users/view";
 import { queuedAtOnInsert } from "../webhooks/outbox";
 import { principalOf, type RowError } from "./jobs";
-import { LINE_ERROR, readRow, type ImportRow } from "./rows";
+import { readRow, stagedLine, type ImportRow } from "./rows";
 
-/** Rows per chunk: a chunk's statements carry its rows as JSON parameters, never one parameter per value. */
-export const CHUNK_ROWS = 500;
+/**
+ * Rows per chunk, and the most row text one carries: a chunk's statements carry its rows as JSON
+ * parameters (never one parameter per value), each well under D1's 2 MB for a value.
+ */
+export const CHUNK_ROWS = 1000;
+const CHUNK_CHARS = 256 * 1024;
 /** Upserted users changed at once (each is its own core update). */
 const UPDATE_CONCURRENCY = 8;
 const CHUNK_TAKEN = "import_chunk_taken";
@@ -88,12 +92,14 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
   const now = (deps.now ?? Date.now)();
   const [jobs, staged] = await db.batch([
     db.select().from(importJobs).where(eq(importJobs.id, jobId)),
+    // The next rows in file order, at most CHUNK_ROWS and about CHUNK_CHARS of row text (at least one row).
     db
-      .select({ line: importRows.line, data: sql<string>`${importRows.data}` })
-      .from(importRows)
-      .where(and(eq(importRows.jobId, jobId), sql`${importRows.data} is not null`))
-      .orderBy(importRows.line)
-      .limit(CHUNK_ROWS),
+      .select({ line: sql<number>`line`, data: sql<string>`data` })
+      .from(
+        sql`(select ${importRows.line} as line, ${importRows.data} as data, sum(length(${importRows.data})) over (order by ${importRows.line}) as upto
+          from ${importRows} where ${importRows.jobId} = ${jobId} and ${importRows.data} is not null order by ${importRows.line} limit ${CHUNK_ROWS})`,
+      )
+      .where(sql`upto - length(data) < ${CHUNK_CHARS}`),
   ]);
   const job = jobs[0];
   if (!job || job.status === "completed" || job.status === "failed" || job.status === "uploading") return "done";
@@ -113,12 +119,12 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
   const fail = (line: number, issues: { field: string | null; message: string }[]) => issues.forEach((i) => errors.push({ line, field: i.field, message: i.message }));
   const rows: { line: number; row: ImportRow }[] = [];
   for (const s of staged as Staged[]) {
-    const raw = JSON.parse(s.data) as Record<string, unknown>;
-    if (LINE_ERROR in raw) {
-      fail(s.line, [{ field: null, message: String(raw[LINE_ERROR]) }]);
+    const one = stagedLine(s.data);
+    if ("error" in one) {
+      fail(s.line, [{ field: null, message: one.error }]);
       continue;
     }
-    const read = readRow(raw, now);
+    const read = readRow(one.raw, now);
     if ("issues" in read) fail(s.line, read.issues);
     else rows.push({ line: s.line, row: read.row });
   }
@@ -255,7 +261,8 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
   const events = planned.map((p, i) => [ctx.newId(), p.id, p.customerId, json(auditChanges(p, creates[i]!.groupIds))]);
   const errorRows = errors.map((e, i) => [e.line, i, e.field, e.message]);
   const failedLines = new Set(errors.map((e) => e.line)).size;
-  const last = staged.length < CHUNK_ROWS;
+  // Nothing is staged after the job is queued: a chunk short of its limits is the last one.
+  const last = staged.length < CHUNK_ROWS && (staged as Staged[]).reduce((n, r) => n + r.data.length, 0) < CHUNK_CHARS;
   await deps.fault?.("before-write");
   try {
     await db.batch([

@@ -36,8 +36,14 @@ export const IGNORED_FIELDS = ["id", "tenantId", "resellerId", "emailVerified", 
 
 const KNOWN = new Set<string>([...ROW_FIELDS, ...IGNORED_FIELDS]);
 
-/** A line that is no row at all (not JSON, not an object, a CSV line of the wrong width): its error. */
-export const LINE_ERROR = "$error";
+/**
+ * A staged line (import_rows.data): a row is its JSON object; a line that is no row at all (not
+ * JSON, not an object, a CSV line of the wrong width) is a one-element array holding its error.
+ */
+export function stagedLine(data: string): { raw: Record<string, unknown> } | { error: string } {
+  const v = JSON.parse(data) as Record<string, unknown> | [string];
+  return Array.isArray(v) ? { error: v[0] } : { raw: v };
+}
 
 /** A row read: the customer it names, the profile, and what places the user. `undefined` = not given (an upsert keeps it). */
 export interface ImportRow {

@@ -14,7 +14,7 @@ import type { Ctx } from "../context";
 import { DomainError, forbidden, notFound } from "../errors";
 import { sealed, type Receipt } from "../idempotency";
 import { assertTenantClaim } from "../resources";
-import { LINE_ERROR, rowEmailNorm } from "./rows";
+import { rowEmailNorm } from "./rows";
 import { claimsOf, jobView, type ImportJob } from "./jobs";
 
 export type ImportFormat = "ndjson" | "csv";
@@ -25,7 +25,7 @@ export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
 export const MAX_LINE = 64 * 1024;
 /** Rows per staging statement, and the most characters of row text one carries. */
 const STAGE_ROWS = 500;
-const STAGE_CHARS = 512 * 1024;
+const STAGE_CHARS = 256 * 1024;
 
 export interface StagedUpload {
   total: number;
@@ -80,19 +80,19 @@ function metered(body: ReadableStream<Uint8Array>, head: Uint8Array) {
   return { stream, state, digest: hex };
 }
 
-type Line = { line: number; row: Record<string, unknown> };
+/** A line read: its number, and the row (with, for NDJSON, its text as sent, staged as it is) or why it is none. */
+type Line = { line: number; row: Record<string, unknown>; text?: string } | { line: number; error: string };
 
-const lineError = (message: string) => ({ [LINE_ERROR]: message });
-
-/** One NDJSON line as a row: an object, or the line's error. */
-function ndjsonRow(text: string): Record<string, unknown> {
+/** One NDJSON line: an object, or the line's error. */
+function ndjsonLine(line: number, text: string): Line {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch {
-    return lineError("Not JSON.");
+    return { line, error: "Not JSON." };
   }
-  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : lineError("Not a JSON object.");
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return { line, error: "Not a JSON object." };
+  return { line, row: v as Record<string, unknown>, text: text.trim() };
 }
 
 /** NDJSON's lines (blank ones skipped), numbered from 1 as in the file. */
@@ -112,8 +112,8 @@ async function* ndjsonLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<
       buffer = buffer.slice(nl + 1);
       if (overlong) {
         overlong = false;
-        yield { line, row: lineError(`The line is longer than ${MAX_LINE} characters.`) };
-      } else if (text.trim() !== "") yield { line, row: ndjsonRow(text) };
+        yield { line, error: `The line is longer than ${MAX_LINE} characters.` };
+      } else if (text.trim() !== "") yield ndjsonLine(line, text);
     }
     // A line that never ends is not held: past the limit it is dropped as it arrives, and refused at its end.
     if (buffer.length > MAX_LINE) {
@@ -124,7 +124,7 @@ async function* ndjsonLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<
   }
   if (overlong || buffer.trim() !== "") {
     line++;
-    yield { line, row: overlong ? lineError(`The line is longer than ${MAX_LINE} characters.`) : ndjsonRow(buffer) };
+    yield overlong ? { line, error: `The line is longer than ${MAX_LINE} characters.` } : ndjsonLine(line, buffer);
   }
 }
 
@@ -143,7 +143,7 @@ async function* csvLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<Lin
       const line = info.lines - overcount - (inner.match(/\r\n|\r|\n/g) ?? []).length;
       if (info.invalid_field_length !== widthErrors) {
         widthErrors = info.invalid_field_length;
-        yield { line, row: lineError("The line does not have as many fields as the header.") };
+        yield { line, error: "The line does not have as many fields as the header." };
         continue;
       }
       const row: Record<string, unknown> = {};
@@ -194,9 +194,10 @@ export async function stageRows(ctx: Ctx, jobId: string, body: ReadableStream<Ui
       sql`insert into ${importRows} (job_id, line, email_norm, data) select ${jobId}, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') from json_each(${rows})`,
     );
   };
-  for await (const { line, row } of format === "csv" ? csvLines(m.stream) : ndjsonLines(m.stream)) {
-    const data = JSON.stringify(row);
-    slice.push([line, LINE_ERROR in row ? null : rowEmailNorm(row), data]);
+  for await (const l of format === "csv" ? csvLines(m.stream) : ndjsonLines(m.stream)) {
+    // A row is staged as its JSON object; a line that is none as a one-element array holding its error (./rows.ts).
+    const data = "error" in l ? JSON.stringify([l.error]) : (l.text ?? JSON.stringify(l.row));
+    slice.push([l.line, "error" in l ? null : rowEmailNorm(l.row), data]);
     chars += data.length;
     total++;
     if (slice.length >= STAGE_ROWS || chars >= STAGE_CHARS) await flush();
