@@ -79,7 +79,12 @@ Watch webhook events (docs/webhooks.md): a receiver on port 9999, then a subscri
   node -e 'require("http").createServer((q,s)=>{let b="";q.on("data",c=>b+=c).on("end",()=>{console.log(q.headers["webhook-id"],b);s.end()})}).listen(9999)'
   curl -s ${base}/api/v1/tenants/${DEMO.tenantId}/webhooks -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -d '{"url":"http://127.0.0.1:9999/","events":["*"]}'
 
-Run the Cron Trigger now (purges expired Idempotency-Key records, sends events a crash left unqueued):
+Import users from a file with the operator CLI (a progress bar, then the job's counts and its row errors saved; docs/migration.md):
+  CU_CLIENT_ID=${DEMO.clientId} CU_CLIENT_SECRET=${DEMO.clientSecret} npm run cli -- import docs/examples/import-users.ndjson --tenant ${DEMO.tenantId}
+  CU_CLIENT_ID=${DEMO.clientId} CU_CLIENT_SECRET=${DEMO.clientSecret} npm run cli -- export --tenant ${DEMO.tenantId} --format csv --out users.csv
+  (alan@demo.test then logs in with his imported bcrypt hash: turing-demo-password-1936)
+
+Run the Cron Trigger now (purges expired Idempotency-Key records, sends events a crash left unqueued, resumes quiet imports):
   curl -s "${base}/__scheduled?cron=17+*+*+*+*"
 `);
 

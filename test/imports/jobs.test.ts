@@ -11,13 +11,13 @@ import { describe, expect, it } from "vitest";
 import { authConfig } from "../../src/auth/config";
 import { verifyAccessToken } from "../../src/auth/tokens";
 import type { Ctx } from "../../src/core/context";
-import { CHUNK_ROWS } from "../../src/core/imports/process";
+import { CHUNK_ROWS, processChunk } from "../../src/core/imports/process";
 import { STALE_AFTER_MS } from "../../src/core/imports/upkeep";
 import { purgeImports, resumeImports } from "../../src/cron";
 import { openImport, queueImport, stageRows } from "../../src/core/imports/stage";
 import { openDb } from "../../src/db/client";
 import { runImport } from "../../src/imports/consumer";
-import { call, unique, type Reply } from "../harness";
+import { call, dbTrips, unique, type Reply } from "../harness";
 import { world } from "../world";
 import { finished, imported, ndjson, upload } from "./helpers";
 
@@ -83,6 +83,22 @@ describe("import jobs", { timeout: 180_000 }, () => {
     expect(await count("select count(*) as n from import_rows where job_id = ?", id)).toBe(0);
     // The job and its errors stay.
     expect((await job(w.tenant.id, id, w.tenant.admin)).body.errors).toHaveLength(2);
+  });
+
+  it("round trips: a chunk of up to 1,000 rows is 3 whatever its size; the upload of a small file 4; a job read 1", async () => {
+    const w = await world({ customers: 1, groups: 1 });
+    const many = rows(w.customers[0]!.id, CHUNK_ROWS, unique("trips")).map((r, i) => (i % 2 ? { ...r, groups: [w.groups[0]!.name] } : r));
+    const id = await stagedJob(w.tenant.admin, w.tenant.id, ndjson(many));
+    const { db, trips } = openDb(env.DB);
+    const deps = { db, pepper: env.PASSWORD_PEPPER, tokenLifetimeSeconds: 3600 };
+    expect(await processChunk(deps, id)).toBe("more");
+    expect(trips.count).toBe(3);
+    // Nothing left: one read finds it so and completes the job.
+    expect(await processChunk(deps, id)).toBe("done");
+    expect(trips.count).toBe(5);
+    const up = await upload(w.tenant.id, ndjson(rows(w.customers[0]!.id, 3, unique("small"))), { token: w.tenant.admin });
+    expect(dbTrips(up)).toBe(4);
+    expect(dbTrips(await job(w.tenant.id, up.body.id, w.tenant.admin))).toBe(1);
   });
 
   it("two consumers on one job at once (forced): each chunk is written by one of them, once", async () => {
