@@ -13,6 +13,7 @@ import { pbkdf2 } from "@noble/hashes/pbkdf2.js";
 import { scrypt } from "@noble/hashes/scrypt.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import bcrypt from "bcryptjs";
+import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectCortiError } from "../corti/helpers";
 import { call, unique } from "../harness";
@@ -260,5 +261,25 @@ describe("import (CSV)", { timeout: 60_000 }, () => {
       errors: [{ field: "body", message: "Not CSV (RFC 4180) with a header row." }],
       correlationId: r.headers.get("x-correlation-id"),
     });
+  });
+});
+
+describe("import: webhook events", { timeout: 60_000 }, () => {
+  it("every imported user is a signed user.created delivery carrying the user as imported (sequence 1)", async () => {
+    const t = await world({ customers: 1 });
+    const name = unique("imp-rcv");
+    const hook = await call("POST", `/api/v1/tenants/${t.tenant.id}/webhooks`, { token: t.tenant.admin, body: { url: `https://receiver.test/ok/${name}`, events: ["user.created"] }, expect: 201 });
+    const emails = [0, 1, 2].map((i) => `${unique(`hook${i}`)}@example.com`);
+    const job = await imported(t.tenant.id, ndjson(emails.map((email, i) => ({ customerId: t.customers[0]!.id, email, firstName: `F${i}`, lastName: "Hook", passwordHash: HASHES[0]![1] }))), { token: t.tenant.admin });
+    expect(job.body.counts.created).toBe(3);
+    let got: { headers: Record<string, string>; body: string }[] = [];
+    for (let i = 0; i < 200 && got.length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      got = (await (await fetch(`https://receiver.test/__received/${name}`)).json()) as typeof got;
+    }
+    const bodies = got.map((g) => JSON.parse(g.body) as { type: string; data: { sequence: number; user: Record<string, unknown> } });
+    expect(bodies.map((b) => [b.type, b.data.sequence, b.data.user.email, b.data.user.hasPassword]).sort()).toEqual(emails.map((e) => ["user.created", 1, e, true]).sort());
+    for (const g of got) expect(new Webhook(hook.body.secret as string).verify(g.body, g.headers)).toBeTruthy();
+    expect(got.map((g) => g.body).join("\n")).not.toContain(HASHES[0]![1].slice(-20));
   });
 });
