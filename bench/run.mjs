@@ -339,7 +339,7 @@ async function importCheck(product, bootToken, n) {
   log(
     `import: ${c.created} created / ${c.total} (${c.failed} failed) — upload + job ${main.wallS.toFixed(1)} s end to end = ${rate.toFixed(0)} users/s, ` +
       `${(rate / apiRate).toFixed(1)}× the per-user API (${apiRate.toFixed(0)}/s); queued → completed ${main.jobS.toFixed(1)} s; ` +
-      `Worker heap peak ${main.heapMB.peak} MB (from ${main.heapMB.first} MB); workerd RSS ${main.rssMB.before} → ${main.rssMB.peak} MB`,
+      `Worker heap peak ${main.heapMB.peak} MB (from ${main.heapMB.first} MB, ${main.heapMB.samples} samples); workerd RSS ${main.rssMB.before} → ${main.rssMB.peak} MB`,
   );
   // Memory with a 100 MB file: rows of ~1 KB (names and ids near their limits).
   const bigFile = join(state, "import-100mb.ndjson");
@@ -347,7 +347,7 @@ async function importCheck(product, bootToken, n) {
   const big = bigRows > 0 ? await importFile(bigFile) : null;
   if (big) log(
     `import: ${(bigBytes / 1024 / 1024).toFixed(1)} MB file (${bigRows} rows of ~${Math.round(bigBytes / bigRows)} bytes): ${big.counts.created} created in ${big.wallS.toFixed(1)} s end to end ` +
-      `(${Math.round(big.counts.created / big.wallS)} users/s); Worker heap peak ${big.heapMB.peak} MB (from ${big.heapMB.first} MB); workerd RSS ${big.rssMB.before} → ${big.rssMB.peak} MB`,
+      `(${Math.round(big.counts.created / big.wallS)} users/s); Worker heap peak ${big.heapMB.peak} MB (from ${big.heapMB.first} MB, ${big.heapMB.samples} samples); workerd RSS ${big.rssMB.before} → ${big.rssMB.peak} MB`,
   );
 
   // First logins with imported hashes (each verifies the imported hash, then rehashes it in its deferred work), and with this directory's own.
@@ -407,15 +407,18 @@ async function heapSampler(port) {
   let id = 0;
   let first = null;
   let peak = 0;
-  // From a collected heap: what the previous work left as garbage is not this import's.
-  ws.send(JSON.stringify({ id: ++id, method: "HeapProfiler.collectGarbage" }));
-  await new Promise((r) => setTimeout(r, 500));
+  let samples = 0;
   ws.onmessage = (m) => {
     const used = JSON.parse(m.data).result?.usedSize;
     if (typeof used !== "number") return;
+    samples++;
     first ??= used;
     peak = Math.max(peak, used);
   };
+  // From a collected heap: what the previous work left as garbage is not this import's.
+  ws.send(JSON.stringify({ id: ++id, method: "HeapProfiler.enable" }));
+  ws.send(JSON.stringify({ id: ++id, method: "HeapProfiler.collectGarbage" }));
+  await new Promise((r) => setTimeout(r, 500));
   const ask = () => ws.send(JSON.stringify({ id: ++id, method: "Runtime.getHeapUsage" }));
   ask();
   const timer = setInterval(ask, 100);
@@ -425,7 +428,7 @@ async function heapSampler(port) {
       ask();
       await new Promise((r) => setTimeout(r, 300));
       ws.close();
-      return { first: Number((first / 1024 / 1024).toFixed(1)), peak: Number((peak / 1024 / 1024).toFixed(1)) };
+      return { first: Number((first / 1024 / 1024).toFixed(1)), peak: Number((peak / 1024 / 1024).toFixed(1)), samples };
     },
   };
 }

@@ -101,6 +101,35 @@ describe("import jobs", { timeout: 180_000 }, () => {
     expect(dbTrips(await job(w.tenant.id, up.body.id, w.tenant.admin))).toBe(1);
   });
 
+  it("an e-mail twice in the file: the first line that passes holds it, in the same chunk or a later one", async () => {
+    const w = await world({ customers: 1 });
+    const c = w.customers[0]!.id;
+    const [x, y] = [`${unique("dx")}@example.com`, `${unique("dy")}@example.com`];
+    const filler = rows(c, CHUNK_ROWS - 2, unique("fill")).map((r) => ({ ...r, lastName: "Filler" }));
+    const file = [
+      { customerId: c, email: x, firstName: "Refused" }, // line 1: no last name → x stays free
+      { customerId: c, email: y, firstName: "Y", lastName: "First" }, // line 2 holds y
+      ...filler, // lines 3 … CHUNK_ROWS
+      { customerId: c, email: x.toUpperCase(), firstName: "X", lastName: "Later" }, // the next chunk: x is free → created
+      { customerId: c, email: y, firstName: "Y", lastName: "Again" }, // y is line 2's
+      { customerId: c, email: x, firstName: "X", lastName: "Third" }, // x is now the line above's
+    ];
+    const id = await stagedJob(w.tenant.admin, w.tenant.id, ndjson(file));
+    expect(await runImport(env, id, Infinity)).toBe("done");
+    const end = (await job(w.tenant.id, id, w.tenant.admin)).body;
+    const n = CHUNK_ROWS;
+    expect(end.errors.filter((e: { line: number }) => e.line === 1 || e.line > n)).toEqual([
+      { line: 1, field: "lastName", message: "Required." },
+      { line: n + 2, field: "email", message: "The e-mail is on line 2 of the file already." },
+      { line: n + 3, field: "email", message: `The e-mail is on line ${n + 1} of the file already.` },
+    ]);
+    const names = await env.DB.prepare("select email_norm as e, last_name as l from users where tenant_id = ? and email_norm in (?, ?) order by l").bind(w.tenant.id, x, y).all<{ e: string; l: string }>();
+    expect(names.results).toEqual([
+      { e: y, l: "First" },
+      { e: x, l: "Later" },
+    ]);
+  });
+
   it("two consumers on one job at once (forced): each chunk is written by one of them, once", async () => {
     const w = await world({ customers: 1 });
     const n = CHUNK_ROWS + 100;

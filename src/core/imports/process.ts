@@ -4,7 +4,7 @@
  *
  *  1. the job and its next CHUNK_ROWS staged rows, in file order;
  *  2. what the rows name: their customers (by id, or project key + customer key), subroles,
- *     groups, the tenant's live users with their e-mails, and the first line of each e-mail in the file;
+ *     groups, the tenant's live users with their e-mails, and the earlier lines of the file holding them;
  *  3. one batch: the revocation check of the token that started the job, the chunk's lease, the new
  *     users, their group links, their audit events (and the webhook snapshots), the row errors, the
  *     staged rows marked done, and the job's counters — all or nothing. A restart resumes at the
@@ -12,8 +12,8 @@
  *
  * Every row is held to what its own create would be, with the core's functions: the field rules
  * (fieldIssues), reach (checkOwnerReach), the subrole (pickSubrole) within the token's ceiling
- * (assertPermissionsWithin), the groups (groupIssues), e-mail uniqueness (the unique index, and a
- * duplicate in the file refused at its second line). In upsert mode a row whose e-mail is a user of
+ * (assertPermissionsWithin), the groups (groupIssues), e-mail uniqueness (the unique index; in the
+ * file, the first line of an e-mail that passes holds it, and later lines with it are refused). In upsert mode a row whose e-mail is a user of
  * its customer changes that user through `updateUser` itself (versions, token revocation, audit and
  * webhook events) — one round trip per user that actually changes; an unchanged one is skipped.
  */
@@ -171,10 +171,12 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
     db
       .select({ emailNorm: sql<string>`${importRows.emailNorm}`, line: sql<number>`min(${importRows.line})` })
       .from(importRows)
-      .where(and(eq(importRows.jobId, jobId), sql`${importRows.emailNorm} in ${inJson(emails)}`))
+      // Earlier chunks' lines that were not refused (a refused line's e-mail is cleared by its chunk's batch).
+      .where(and(eq(importRows.jobId, jobId), sql`${importRows.line} < ${(staged as Staged[])[0]!.line}`, sql`${importRows.emailNorm} in ${inJson(emails)}`))
       .groupBy(importRows.emailNorm),
 ] as never)) as [CustomerRow[], SubroleRow[], GroupRow[], ExistingUser[], { emailNorm: string; line: number }[]];
   const existingByEmail = new Map(existingRows.map((u) => [u.emailNorm, u]));
+  // The line that holds each e-mail: an earlier chunk's, or this chunk's first row that passed.
   const firstLine = new Map(firstLines.map((f) => [f.emailNorm, f.line]));
 
   // ---- each row, as its create (or update) would check it ------------------------------------
@@ -228,6 +230,7 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
       fail(line, issues);
       continue;
     }
+    firstLine.set(row.emailNorm, line);
     if (!existing) {
       creates.push({ line, row, customer, subroleId: subroleId ?? null, groupIds: groupIds ?? [] });
       continue;
@@ -294,9 +297,10 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
       db
         .insert(importErrors)
         .select(sql`select ${jobId}, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') from json_each(${json(errorRows)})`),
+      // Written: the text goes (a hash is not kept past its import); a refused line's e-mail too, so a later line may take it.
       db
         .update(importRows)
-        .set({ data: null })
+        .set({ data: null, emailNorm: sql`case when ${importRows.line} in ${inJson([...new Set(errors.map((e) => e.line))])} then null else ${importRows.emailNorm} end` })
         .where(and(eq(importRows.jobId, jobId), sql`${importRows.line} in ${inJson(lines)}`)),
       db
         .update(importJobs)
