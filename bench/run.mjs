@@ -326,6 +326,9 @@ async function importCheck(product, bootToken, n) {
     const jobId = /job ([0-9a-f-]{36})/.exec(run.stderr)?.[1];
     const job = await api("GET", `${T}/imports/${jobId}`, { token });
     const jobS = (Date.parse(job.finishedAt) - Date.parse(job.createdAt)) / 1000;
+    // Where the peak fell: before the first chunk was written (the upload), or after (the consumer).
+    heapMB.during = heapMB.peakAt < Date.parse(job.startedAt) ? "upload" : "chunks";
+    delete heapMB.peakAt;
     return { counts: job.counts, wallS, jobS, heapMB, rssMB: { before: Math.round(rss0 / 1024), peak: Math.round(rssPeak / 1024) }, summary: run.stdout.trim().split("\n")[0] };
   };
 
@@ -339,7 +342,7 @@ async function importCheck(product, bootToken, n) {
   log(
     `import: ${c.created} created / ${c.total} (${c.failed} failed) — upload + job ${main.wallS.toFixed(1)} s end to end = ${rate.toFixed(0)} users/s, ` +
       `${(rate / apiRate).toFixed(1)}× the per-user API (${apiRate.toFixed(0)}/s); queued → completed ${main.jobS.toFixed(1)} s; ` +
-      `Worker heap peak ${main.heapMB.peak} MB (from ${main.heapMB.first} MB, ${main.heapMB.samples} samples); workerd RSS ${main.rssMB.before} → ${main.rssMB.peak} MB`,
+      `Worker heap peak ${main.heapMB.peak} MB (during the ${main.heapMB.during}; from ${main.heapMB.first} MB, ${main.heapMB.samples} samples); workerd RSS ${main.rssMB.before} → ${main.rssMB.peak} MB`,
   );
   // Memory with a 100 MB file: rows of ~1 KB (names and ids near their limits).
   const bigFile = join(state, "import-100mb.ndjson");
@@ -347,7 +350,7 @@ async function importCheck(product, bootToken, n) {
   const big = bigRows > 0 ? await importFile(bigFile) : null;
   if (big) log(
     `import: ${(bigBytes / 1024 / 1024).toFixed(1)} MB file (${bigRows} rows of ~${Math.round(bigBytes / bigRows)} bytes): ${big.counts.created} created in ${big.wallS.toFixed(1)} s end to end ` +
-      `(${Math.round(big.counts.created / big.wallS)} users/s); Worker heap peak ${big.heapMB.peak} MB (from ${big.heapMB.first} MB, ${big.heapMB.samples} samples); workerd RSS ${big.rssMB.before} → ${big.rssMB.peak} MB`,
+      `(${Math.round(big.counts.created / big.wallS)} users/s); Worker heap peak ${big.heapMB.peak} MB (during the ${big.heapMB.during}; from ${big.heapMB.first} MB, ${big.heapMB.samples} samples); workerd RSS ${big.rssMB.before} → ${big.rssMB.peak} MB`,
   );
 
   // First logins with imported hashes (each verifies the imported hash, then rehashes it in its deferred work), and with this directory's own.
@@ -408,12 +411,13 @@ async function heapSampler(port) {
   let first = null;
   let peak = 0;
   let samples = 0;
+  let peakAt = 0;
   ws.onmessage = (m) => {
     const used = JSON.parse(m.data).result?.usedSize;
     if (typeof used !== "number") return;
     samples++;
     first ??= used;
-    peak = Math.max(peak, used);
+    if (used > peak) [peak, peakAt] = [used, Date.now()];
   };
   // From a collected heap: what the previous work left as garbage is not this import's.
   ws.send(JSON.stringify({ id: ++id, method: "HeapProfiler.enable" }));
@@ -428,7 +432,7 @@ async function heapSampler(port) {
       ask();
       await new Promise((r) => setTimeout(r, 300));
       ws.close();
-      return { first: Number((first / 1024 / 1024).toFixed(1)), peak: Number((peak / 1024 / 1024).toFixed(1)), samples };
+      return { first: Number((first / 1024 / 1024).toFixed(1)), peak: Number((peak / 1024 / 1024).toFixed(1)), samples, peakAt };
     },
   };
 }

@@ -33,10 +33,12 @@ import { readRow, stagedLine, type ImportRow } from "./rows";
 
 /**
  * Rows per chunk, and the most row text one carries: a chunk's statements carry its rows as JSON
- * parameters (never one parameter per value), each well under D1's 2 MB for a value.
+ * parameters (never one parameter per value), each far under D1's 2 MB for a value — and small
+ * enough that the Worker's garbage of a chunk is short-lived (V8 frees strings of this size in its
+ * young generation; larger ones wait for a full collection).
  */
 export const CHUNK_ROWS = 1000;
-const CHUNK_CHARS = 256 * 1024;
+export const CHUNK_CHARS = 128 * 1024;
 /** Upserted users changed at once (each is its own core update). */
 const UPDATE_CONCURRENCY = 8;
 const CHUNK_TAKEN = "import_chunk_taken";
@@ -95,9 +97,10 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
     // The next rows in file order, at most CHUNK_ROWS and about CHUNK_CHARS of row text (at least one row).
     db
       .select({ line: sql<number>`line`, data: sql<string>`data` })
+      // The window runs over the CHUNK_ROWS rows the inner query takes (by the pending index), not over every pending row.
       .from(
-        sql`(select ${importRows.line} as line, ${importRows.data} as data, sum(length(${importRows.data})) over (order by ${importRows.line}) as upto
-          from ${importRows} where ${importRows.jobId} = ${jobId} and ${importRows.data} is not null order by ${importRows.line} limit ${CHUNK_ROWS})`,
+        sql`(select line, data, sum(length(data)) over (order by line) as upto from
+          (select ${importRows.line} as line, ${importRows.data} as data from ${importRows} where ${importRows.jobId} = ${jobId} and ${importRows.data} is not null order by ${importRows.line} limit ${CHUNK_ROWS}))`,
       )
       .where(sql`upto - length(data) < ${CHUNK_CHARS}`),
   ]);

@@ -25,7 +25,7 @@ export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
 export const MAX_LINE = 64 * 1024;
 /** Rows per staging statement, and the most characters of row text one carries. */
 const STAGE_ROWS = 500;
-const STAGE_CHARS = 256 * 1024;
+const STAGE_CHARS = 128 * 1024;
 
 export interface StagedUpload {
   total: number;
