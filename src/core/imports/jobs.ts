@@ -95,9 +95,9 @@ export async function getImport(ctx: Ctx, tenantId: string, jobId: string): Prom
   return jobView(job, errors);
 }
 
-/** All of a job's row errors, a page per round trip; the job is checked (404) before the first is yielded. */
+/** All of a job's row errors, a page per round trip; the first rides with the job's own read, so an unknown job is a 404 before anything streams. */
 export async function importErrorPages(ctx: Ctx, tenantId: string, jobId: string): Promise<AsyncGenerator<RowError[]>> {
-  await getImportHead(ctx, tenantId, jobId);
+  assertTenantClaim(ctx, tenantId);
   const page = (after: [number, number] | null) =>
     ctx.db
       .select({ ...ERROR_COLUMNS, seq: importErrors.seq })
@@ -105,20 +105,15 @@ export async function importErrorPages(ctx: Ctx, tenantId: string, jobId: string
       .where(and(eq(importErrors.jobId, jobId), after === null ? undefined : sql`(${importErrors.line}, ${importErrors.seq}) > (${after[0]}, ${after[1]})`))
       .orderBy(asc(importErrors.line), asc(importErrors.seq))
       .limit(ERRORS_PAGE);
+  const [jobs, first] = await ctx.db.batch([ctx.db.select({ id: importJobs.id }).from(importJobs).where(jobWhere(ctx, tenantId, jobId)), page(null)]);
+  if (jobs.length === 0) throw notFound("import");
+  let rows = first;
   return (async function* () {
-    let after: [number, number] | null = null;
     for (;;) {
-      const rows = await page(after);
       if (rows.length > 0) yield rows.map(({ seq: _s, ...e }) => e);
       if (rows.length < ERRORS_PAGE) return;
       const last = rows[rows.length - 1]!;
-      after = [last.line, last.seq];
+      rows = await page([last.line, last.seq]);
     }
   })();
-}
-
-async function getImportHead(ctx: Ctx, tenantId: string, jobId: string): Promise<void> {
-  assertTenantClaim(ctx, tenantId);
-  const [job] = await ctx.db.select({ id: importJobs.id }).from(importJobs).where(jobWhere(ctx, tenantId, jobId));
-  if (!job) throw notFound("import");
 }

@@ -20,6 +20,7 @@
 import { and, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import { auditEvents, groups, importErrors, importJobs, importRows, subroles, userGroups, users } from "../../db/schema";
 import { failedWith, revocationCheckSql, REVOKED_MARKER, type Db } from "../../db/client";
+import { inJsonList } from "../../db/json-list";
 import { assertPermissionsWithin } from "../ceiling";
 import { constraintConflict } from "../db-errors";
 import type { Ctx } from "../context";
@@ -74,7 +75,6 @@ type ExistingUser = {
 };
 
 const json = (v: unknown) => JSON.stringify(v);
-const inJson = (list: unknown[]) => sql`(select value from json_each(${json(list)}))`;
 
 /** Writes the job's next chunk; "done" when nothing is left (the job is then completed or failed). */
 export async function processChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutcome> {
@@ -92,7 +92,7 @@ export async function processChunk(deps: ProcessDeps, jobId: string): Promise<Ch
 async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutcome> {
   const { db } = deps;
   const now = (deps.now ?? Date.now)();
-  const [jobs, staged] = await db.batch([
+  const [jobs, chunk] = await db.batch([
     db.select().from(importJobs).where(eq(importJobs.id, jobId)),
     // The next rows in file order, at most CHUNK_ROWS and about CHUNK_CHARS of row text (at least one row).
     db
@@ -104,6 +104,7 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
       )
       .where(sql`upto - length(data) < ${CHUNK_CHARS}`),
   ]);
+  const staged: Staged[] = chunk;
   const job = jobs[0];
   if (!job || job.status === "completed" || job.status === "failed" || job.status === "uploading") return "done";
   if (staged.length === 0) {
@@ -121,7 +122,7 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
   const errors: RowError[] = [];
   const fail = (line: number, issues: { field: string | null; message: string }[]) => issues.forEach((i) => errors.push({ line, field: i.field, message: i.message }));
   const rows: { line: number; row: ImportRow }[] = [];
-  for (const s of staged as Staged[]) {
+  for (const s of staged) {
     const one = stagedLine(s.data);
     if ("error" in one) {
       fail(s.line, [{ field: null, message: one.error }]);
@@ -145,16 +146,16 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
       .select({ id: sql`c.id`, tenantId: sql`c.tenant_id`, resellerId: sql`c.reseller_id`, projectId: sql`c.project_id`, key: sql`c.key as customer_key`, projectKey: sql`p.key as project_key` })
       .from(sql`customers c left join projects p on p.id = c.project_id`)
       .where(
-        sql`c.tenant_id = ${tenantId} and (c.id in ${inJson(ids)} or (p.key, c.key) in (select json_extract(value, '$[0]'), json_extract(value, '$[1]') from json_each(${json(keys)})))`,
+        sql`c.tenant_id = ${tenantId} and (c.id in ${inJsonList(ids)} or (p.key, c.key) in (select json_extract(value, '$[0]'), json_extract(value, '$[1]') from json_each(${json(keys)})))`,
       ),
     db
       .select({ id: subroles.id, code: subroles.code, permissions: sql`${subroles.permissions}`, customerId: subroles.customerId })
       .from(subroles)
-      .where(and(eq(subroles.tenantId, tenantId), sql`(${subroles.id} in ${inJson(subroleIds)} or ${subroles.code} in ${inJson(subroleCodes)})`)),
+      .where(and(eq(subroles.tenantId, tenantId), sql`(${subroles.id} in ${inJsonList(subroleIds)} or ${subroles.code} in ${inJsonList(subroleCodes)})`)),
     db
       .select({ id: groups.id, name: groups.name, tenantId: groups.tenantId })
       .from(groups)
-      .where(and(eq(groups.tenantId, tenantId), sql`(${groups.id} in ${inJson(groupRefs)} or ${groups.name} in ${inJson(groupRefs)})`)),
+      .where(and(eq(groups.tenantId, tenantId), sql`(${groups.id} in ${inJsonList(groupRefs)} or ${groups.name} in ${inJsonList(groupRefs)})`)),
     db
       .select({
         id: users.id,
@@ -170,12 +171,12 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
         groupIds: sql<string>`(select json_group_array(group_id) from (select ${userGroups.groupId} as group_id from ${userGroups} where ${userGroups.userId} = ${users.id} order by 1))`,
       })
       .from(users)
-      .where(and(eq(users.tenantId, tenantId), isNull(users.deletedAt), sql`${users.emailNorm} in ${inJson(emails)}`)),
+      .where(and(eq(users.tenantId, tenantId), isNull(users.deletedAt), sql`${users.emailNorm} in ${inJsonList(emails)}`)),
     db
       .select({ emailNorm: sql<string>`${importRows.emailNorm}`, line: sql<number>`min(${importRows.line})` })
       .from(importRows)
       // Earlier chunks' lines that were not refused (a refused line's e-mail is cleared by its chunk's batch).
-      .where(and(eq(importRows.jobId, jobId), sql`${importRows.line} < ${(staged as Staged[])[0]!.line}`, sql`${importRows.emailNorm} in ${inJson(emails)}`))
+      .where(and(eq(importRows.jobId, jobId), sql`${importRows.line} < ${staged[0]!.line}`, sql`${importRows.emailNorm} in ${inJsonList(emails)}`))
       .groupBy(importRows.emailNorm),
 ] as never)) as [CustomerRow[], SubroleRow[], GroupRow[], ExistingUser[], { emailNorm: string; line: number }[]];
   const existingByEmail = new Map(existingRows.map((u) => [u.emailNorm, u]));
@@ -261,14 +262,14 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
   await deps.fault?.("after-updates");
 
   // ---- the chunk's writes (one batch) --------------------------------------------------------
-  const lines = (staged as Staged[]).map((s) => s.line);
+  const lines = staged.map((s) => s.line);
   const planned = creates.map((c) => plannedRow(ctx, tenantId, c));
   const links = planned.flatMap((p, i) => creates[i]!.groupIds.map((g) => [p.id, g]));
   const events = planned.map((p, i) => [ctx.newId(), p.id, p.customerId, json(auditChanges(p, creates[i]!.groupIds))]);
   const errorRows = errors.map((e, i) => [e.line, i, e.field, e.message]);
   const failedLines = new Set(errors.map((e) => e.line)).size;
   // Nothing is staged after the job is queued: a chunk short of its limits is the last one.
-  const last = staged.length < CHUNK_ROWS && (staged as Staged[]).reduce((n, r) => n + r.data.length, 0) < CHUNK_CHARS;
+  const last = staged.length < CHUNK_ROWS && staged.reduce((n, r) => n + r.data.length, 0) < CHUNK_CHARS;
   await deps.fault?.("before-write");
   try {
     await db.batch([
@@ -281,7 +282,7 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
         .where(
           and(
             eq(importJobs.id, jobId),
-            sql`(select count(*) from ${importRows} where ${importRows.jobId} = ${jobId} and ${importRows.line} in ${inJson(lines)} and ${importRows.data} is not null) <> ${lines.length}`,
+            sql`(select count(*) from ${importRows} where ${importRows.jobId} = ${jobId} and ${importRows.line} in ${inJsonList(lines)} and ${importRows.data} is not null) <> ${lines.length}`,
           ),
         ),
       db.insert(users).select(sql`select ${sql.raw(USER_COLUMNS_FROM_JSON)} from json_each(${json(planned.map(plannedValues))})`),
@@ -296,15 +297,15 @@ async function attemptChunk(deps: ProcessDeps, jobId: string): Promise<ChunkOutc
       db
         .update(auditEvents)
         .set({ snapshot: userSnapshotSql(sql.raw(`"audit_events"."target_id"`)) })
-        .where(and(sql`${auditEvents.id} in ${inJson(events.map((e) => e[0]))}`, isNull(auditEvents.queuedAt))),
+        .where(and(sql`${auditEvents.id} in ${inJsonList(events.map((e) => e[0]))}`, isNull(auditEvents.queuedAt))),
       db
         .insert(importErrors)
         .select(sql`select ${jobId}, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') from json_each(${json(errorRows)})`),
       // Written: the text goes (a hash is not kept past its import); a refused line's e-mail too, so a later line may take it.
       db
         .update(importRows)
-        .set({ data: null, emailNorm: sql`case when ${importRows.line} in ${inJson([...new Set(errors.map((e) => e.line))])} then null else ${importRows.emailNorm} end` })
-        .where(and(eq(importRows.jobId, jobId), sql`${importRows.line} in ${inJson(lines)}`)),
+        .set({ data: null, emailNorm: sql`case when ${importRows.line} in ${inJsonList([...new Set(errors.map((e) => e.line))])} then null else ${importRows.emailNorm} end` })
+        .where(and(eq(importRows.jobId, jobId), sql`${importRows.line} in ${inJsonList(lines)}`)),
       db
         .update(importJobs)
         .set({

@@ -7,7 +7,7 @@
  * The job is queued by `queueImport` in one batch with its audit event (and a key's record).
  */
 import { parse as csvParser } from "csv-parse/stream";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import { importJobs, importRows, tenants, type ImportMode } from "../../db/schema";
 import { auditInsert } from "../audit";
 import type { Ctx } from "../context";
@@ -34,20 +34,42 @@ export interface StagedUpload {
   fingerprint: string;
 }
 
+/** A job as opened: what its queueing answers without reading it back. */
+export type OpenedImport = typeof importJobs.$inferSelect;
+
 /** Opens a job (not visible until queued). 403 without `users:write` (an import creates users) or for another tenant; 404 for an unknown tenant. */
-export async function openImport(ctx: Ctx, tenantId: string, mode: ImportMode, format: ImportFormat): Promise<string> {
+export async function openImport(ctx: Ctx, tenantId: string, mode: ImportMode, format: ImportFormat): Promise<OpenedImport> {
   assertTenantClaim(ctx, tenantId);
   if (!ctx.principal.scopes.has("users:write")) throw forbidden("An import creates and changes users: the token needs users:write.");
-  const id = ctx.newId();
   const now = ctx.now();
+  const job: OpenedImport = {
+    id: ctx.newId(),
+    tenantId,
+    mode,
+    format,
+    status: "uploading",
+    principal: JSON.stringify(claimsOf(ctx.principal)),
+    createdBy: ctx.principal.sub,
+    total: 0,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    failed: 0,
+    bytes: 0,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+    heartbeatAt: now,
+    error: null,
+  };
+  // In the table's column order, only for a tenant that exists (the read beside it says which).
+  const values = Object.keys(getTableColumns(importJobs)).map((k) => sql`${job[k as keyof OpenedImport]}`);
   const [tenant] = await ctx.db.batch([
     ctx.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)),
-    ctx.db.insert(importJobs).select(
-      sql`select ${id}, ${tenantId}, ${mode}, ${format}, 'uploading', ${JSON.stringify(claimsOf(ctx.principal))}, ${ctx.principal.sub}, 0, 0, 0, 0, 0, 0, ${now}, null, null, ${now}, null where exists (select 1 from ${tenants} where ${tenants.id} = ${tenantId})`,
-    ),
+    ctx.db.insert(importJobs).select(sql`select ${sql.join(values, sql`, `)} where exists (select 1 from ${tenants} where ${tenants.id} = ${tenantId})`),
   ]);
   if (tenant.length === 0) throw notFound("tenant");
-  return id;
+  return job;
 }
 
 export const tooLarge = () => new DomainError("PAYLOAD_TOO_LARGE", `The import is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`);
@@ -211,18 +233,24 @@ export async function stageRows(ctx: Ctx, jobId: string, body: ReadableStream<Ui
  * Queues a staged job: its totals, status `queued` and its audit event (`import.created`) in one
  * batch — with an Idempotency-Key's check and record around them. Returns the job as queued.
  */
-export async function queueImport(ctx: Ctx, jobId: string, tenantId: string, upload: StagedUpload, receipt?: Receipt<ImportJob>): Promise<ImportJob> {
+export async function queueImport(ctx: Ctx, opened: OpenedImport, upload: StagedUpload, receipt?: Receipt<ImportJob>): Promise<ImportJob> {
   const now = ctx.now();
   const eventId = ctx.newId();
-  const [row] = await ctx.db.select().from(importJobs).where(eq(importJobs.id, jobId));
-  if (!row) throw new Error("import: the job vanished while it was uploaded");
-  const job = jobView({ ...row, status: "queued", total: upload.total, bytes: upload.bytes, heartbeatAt: now }, []);
+  const queued = { status: "queued" as const, total: upload.total, bytes: upload.bytes, heartbeatAt: now };
+  const job = jobView({ ...opened, ...queued }, []);
   const batch = await sealed(receipt, () => job, eventId, [
     ctx.db
       .update(importJobs)
-      .set({ status: "queued", total: upload.total, bytes: upload.bytes, heartbeatAt: now })
-      .where(and(eq(importJobs.id, jobId), eq(importJobs.status, "uploading"))),
-    auditInsert(ctx, { id: eventId, tenantId, action: "import.created", targetType: "import", targetId: jobId, changes: { mode: row.mode, format: row.format, total: upload.total, bytes: upload.bytes } }),
+      .set(queued)
+      .where(and(eq(importJobs.id, opened.id), eq(importJobs.status, "uploading"))),
+    auditInsert(ctx, {
+      id: eventId,
+      tenantId: opened.tenantId,
+      action: "import.created",
+      targetType: "import",
+      targetId: opened.id,
+      changes: { mode: opened.mode, format: opened.format, total: upload.total, bytes: upload.bytes },
+    }),
   ]);
   await ctx.db.batch(batch.statements as never);
   return job;

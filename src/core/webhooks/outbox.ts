@@ -8,6 +8,7 @@
  */
 import { and, asc, eq, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { inJsonList } from "../../db/json-list";
 import { auditEvents } from "../../db/schema";
 import { userSnapshotSql } from "../users/view";
 import { eventTypeOf } from "./events";
@@ -45,11 +46,11 @@ export async function flushEvents(db: Db, queue: Queue<EventMessage>, which: { c
   if (rows.length === 0) return { seen: 0, sent: 0 };
   const send = rows.filter((r) => r.wanted && eventTypeOf(r.action, r.changes) !== null);
   if (send.length > 0) await queue.sendBatch(send.map((r) => ({ body: { eventId: r.id } })));
-  // The ids as one JSON parameter: a page of 100 ids bound one by one would pass D1's 100 bound parameters.
+  // The ids as one parameter: a page of 100 ids bound one by one would pass D1's 100 bound parameters.
   await db
     .update(auditEvents)
     .set({ queuedAt: Date.now() })
-    .where(sql`${auditEvents.id} in (select value from json_each(${JSON.stringify(rows.map((r) => r.id))}))`);
+    .where(sql`${auditEvents.id} in ${inJsonList(rows.map((r) => r.id))}`);
   return { seen: rows.length, sent: send.length };
 }
 

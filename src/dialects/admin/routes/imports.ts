@@ -127,21 +127,21 @@ export function registerImportRoutes(app: OpenAPIHono<AppEnv>): void {
       // A declared length past the limit is refused before anything is read (a chunked body is counted as it arrives).
       if (Number(c.req.header("content-length") ?? 0) > MAX_IMPORT_BYTES) throw tooLarge();
       const ctx = coreCtx(c);
-      const jobId = await openImport(ctx, tenantId, mode, format);
-      const discard = () => c.var.afterResponse(() => discardImport(ctx, jobId));
+      const opened = await openImport(ctx, tenantId, mode, format);
+      const discard = () => c.var.afterResponse(() => discardImport(ctx, opened.id));
       try {
         const url = new URL(c.req.url);
         const head = encoder.encode(`${c.req.method}\n${url.pathname}${url.search}\n${c.req.header("x-tenant") ?? ""}\n`);
-        const upload = await stageRows(ctx, jobId, c.req.raw.body ?? new ReadableStream({ start: (ctl) => ctl.close() }), format, head);
+        const upload = await stageRows(ctx, opened.id, c.req.raw.body ?? new ReadableStream({ start: (ctl) => ctl.close() }), format, head);
         // The fingerprint of an Idempotency-Key is the body's as it streamed by (src/http/idempotency.ts).
         if (c.req.valid("header")[IDEMPOTENCY_KEY] !== undefined) c.set("requestFingerprint", upload.fingerprint);
         const res = await once<ImportJob, ImportJob, Response>(
           c,
-          (receipt) => queueImport(ctx, jobId, tenantId, upload, receipt),
+          (receipt) => queueImport(ctx, opened, upload, receipt),
           (job) => c.json(jobToWire(job), 202, { Location: `/api/v1/tenants/${tenantId}/imports/${job.id}` }),
         );
         if (res.headers.get(REPLAYED) === "true") discard();
-        else await c.env.IMPORTS.send({ jobId });
+        else await c.env.IMPORTS.send({ jobId: opened.id });
         return res as never;
       } catch (err) {
         discard();

@@ -14,12 +14,14 @@ import { PatchBody, scimBody, ScimGroupSchema, scimJson, toScimGroup } from "../
 import { GroupIdParam } from "./get-group";
 import { patchError } from "./patch-user";
 
+const badMembers = () => invalid("The members are not valid.", [{ field: "members", message: "Each member is an object with a string value (a user id)." }]);
+
 /** Entra's `remove members` with a list of `{value}`: one removal by value path per member (whatever else the entries carry). */
 function removalsByValue(op: PatchBody["Operations"][number]): PatchBody["Operations"] {
   if (op.op.toLowerCase() !== "remove" || op.path?.toLowerCase() !== "members" || !Array.isArray(op.value)) return [op];
   return op.value.map((m: unknown) => {
     const v = m !== null && typeof m === "object" ? (m as { value?: unknown }).value : undefined;
-    if (typeof v !== "string") throw invalid("The members are not valid.", [{ field: "members", message: "Each member is an object with a string value (a user id)." }]);
+    if (typeof v !== "string") throw badMembers();
     return { op: "remove", path: `members[value eq ${JSON.stringify(v)}]` };
   });
 }
@@ -56,7 +58,7 @@ export const { route, register } = scimRoute("patch /Groups/{id}", "scim.patchGr
   }
   const members = Array.isArray(after.members) ? after.members : [];
   const values = members.map((m: unknown) => (m !== null && typeof m === "object" ? (m as { value?: unknown }).value : undefined));
-  if (values.some((v) => typeof v !== "string")) throw invalid("The members are not valid.", [{ field: "members", message: "Each member is an object with a string value (a user id)." }]);
+  if (values.some((v) => typeof v !== "string")) throw badMembers();
   const group = await setScimGroupMembers(ctx, id.toLowerCase(), undefined, values as string[]);
   return scimResponse(c, toScimGroup(group, base), 200);
 });
